@@ -1,0 +1,93 @@
+"""Settings: every one has a default, a description and an environment variable.
+
+`Settings.describe()` is the single source for the settings table in the README
+and for `userphoto settings`; a test fails when the two drift apart.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import MISSING, dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+ENV_PREFIX = "USERPHOTO_"
+
+
+def setting(default: Any, description: str) -> Any:
+    return field(default=default, metadata={"description": description})
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = setting(
+        Path("./userphoto-data"),
+        "Folder for the SQLite database, the photo blobs and the server key.",
+    )
+    database_url: str = setting(
+        "",
+        "SQLAlchemy URL of the store; empty means SQLite at DATA_DIR/userphoto.sqlite3.",
+    )
+    public_url: str = setting(
+        "http://127.0.0.1:8000",
+        "Base URL of the links the API hands out (photo links, avatar URLs).",
+    )
+    server_key: str = setting(
+        "",
+        "Key that encrypts API secrets at rest; empty means DATA_DIR/server.key, made on first use.",
+    )
+    max_upload_bytes: int = setting(25 * 1024 * 1024, "Largest photo upload accepted, in bytes.")
+    max_pixels: int = setting(50_000_000, "Largest photo accepted, in pixels (width x height).")
+    original_max_side: int = setting(1280, "Longest side of the stored normalised original.")
+    jpeg_quality: int = setting(88, "JPEG quality of stored renditions.")
+    photo_history: int = setting(5, "Photo versions kept per owner, the current one included.")
+    photo_max_age: int = setting(300, "Cache-Control max-age of served photos, in seconds.")
+    import_workers: int = setting(0, "Processes for photo imports; 0 means one per core.")
+    onoffice_photo_size: int = setting(
+        240, "Square size of the photo the onOffice userphoto resource delivers."
+    )
+    onoffice_customer: str = setting(
+        "userphoto", "Customer name in onOffice photo links (…/Dateien/<customer>/users/…)."
+    )
+    onoffice_timestamp_window: int = setting(
+        120, "Accepted clock difference of onOffice HMAC timestamps, in seconds."
+    )
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
+        environ = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for spec in fields(cls):
+            raw = environ.get(ENV_PREFIX + spec.name.upper())
+            if raw is not None:
+                values[spec.name] = _coerce(spec.default, raw)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        if "data_dir" in values:
+            values["data_dir"] = Path(values["data_dir"])
+        return cls(**values)
+
+    def with_(self, **changes: Any) -> Settings:
+        return replace(self, **changes)
+
+    @property
+    def effective_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'userphoto.sqlite3'}"
+
+    @classmethod
+    def describe(cls) -> list[tuple[str, str, str]]:
+        """(environment variable, default, description) for every setting."""
+        rows = []
+        for spec in fields(cls):
+            default = "" if spec.default is MISSING else str(spec.default)
+            rows.append((ENV_PREFIX + spec.name.upper(), default, spec.metadata["description"]))
+        return rows
+
+
+def _coerce(default: Any, raw: str) -> Any:
+    if isinstance(default, bool):
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    if isinstance(default, int):
+        return int(raw)
+    if isinstance(default, Path):
+        return Path(raw)
+    return raw

@@ -1,0 +1,83 @@
+"""Secrets at rest: API secrets encrypted with the server key, passwords hashed, tokens random."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+import secrets
+import string
+from pathlib import Path
+
+from cryptography.fernet import Fernet, InvalidToken
+
+TOKEN_LENGTH = 32
+SECRET_LENGTH = 64
+_ALPHABET = string.ascii_letters + string.digits
+_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+
+
+def random_string(length: int) -> str:
+    return "".join(secrets.choice(_ALPHABET) for _ in range(length))
+
+
+def token_hash(token: str) -> str:
+    """Tokens are looked up by this hash, so the store never holds a usable token."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class SecretBox:
+    """Encrypts secrets that must be usable again (HMAC keys), with the server key."""
+
+    def __init__(self, key: bytes) -> None:
+        self._fernet = Fernet(key)
+
+    @classmethod
+    def from_setting_or_file(cls, setting: str, key_file: Path) -> SecretBox:
+        if setting:
+            return cls(_fernet_key(setting))
+        return cls(_load_or_create_key(key_file))
+
+    def encrypt(self, plain: str) -> bytes:
+        return self._fernet.encrypt(plain.encode())
+
+    def decrypt(self, sealed: bytes) -> str:
+        try:
+            return self._fernet.decrypt(sealed).decode()
+        except InvalidToken as exc:
+            raise ValueError("secret was sealed with another server key") from exc
+
+
+def _fernet_key(setting: str) -> bytes:
+    """Accept a Fernet key as is; derive one from any other passphrase."""
+    try:
+        Fernet(setting.encode())
+    except ValueError:
+        return base64.urlsafe_b64encode(hashlib.sha256(setting.encode()).digest())
+    return setting.encode()
+
+
+def _load_or_create_key(path: Path) -> bytes:
+    if path.exists():
+        return path.read_bytes().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = Fernet.generate_key()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(key)
+    return key
+
+
+def hash_password(password: str) -> str:
+    salt = os.urandom(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, **_SCRYPT)
+    return f"scrypt${salt.hex()}${digest.hex()}"
+
+
+def verify_password(password: str, stored: str | None) -> bool:
+    if not stored or not stored.startswith("scrypt$"):
+        return False
+    _, salt_hex, digest_hex = stored.split("$")
+    digest = hashlib.scrypt(password.encode(), salt=bytes.fromhex(salt_hex), **_SCRYPT)
+    return hmac.compare_digest(digest, bytes.fromhex(digest_hex))

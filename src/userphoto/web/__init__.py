@@ -1,0 +1,1 @@
+"""Assembles the ASGI application from the registered dialects."""
