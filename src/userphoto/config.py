@@ -34,7 +34,7 @@ class Settings:
     )
     server_key: str = setting(
         "",
-        "Key that encrypts API secrets at rest; empty means DATA_DIR/server.key, made on first use.",
+        "Key that encrypts API secrets at rest; empty: DATA_DIR/server.key, made on first use.",
     )
     max_upload_bytes: int = setting(25 * 1024 * 1024, "Largest photo upload accepted, in bytes.")
     max_pixels: int = setting(50_000_000, "Largest photo accepted, in pixels (width x height).")

@@ -103,7 +103,7 @@ def _as_list(cond: Condition) -> list[Any]:
 def _scalar(name: str, value: Any) -> Any:
     if value is None:
         return None
-    if isinstance(value, bool) or isinstance(value, list | dict | tuple):
+    if isinstance(value, bool | list | dict | tuple):
         raise InvalidValue(name, f"unsupported value {value!r}")
     if name in USER_INT_FIELDS:
         return _as_int(name, value)

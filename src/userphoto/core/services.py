@@ -130,8 +130,9 @@ class PhotoService:
         # Blobs first, then one transaction switches the owner: a crash in between leaves
         # only unreferenced blobs, never a photo with missing renditions.
         renditions = tuple(
-            Rendition(r.size, r.width, r.height, r.media_type, self._store.blobs.put(r.data),
-                      len(r.data))
+            Rendition(
+                r.size, r.width, r.height, r.media_type, self._store.blobs.put(r.data), len(r.data)
+            )
             for r in rendered.renditions
         )
         photo = self._store.photos.make_current(owner, NewPhoto(rendered.content_hash, renditions))
@@ -183,14 +184,13 @@ class ApiUserService:
         self._store = store
         self._box = box
 
-    def create(
-        self, name: str, user_number: int | None, rights: Iterable[Right]
-    ) -> ApiCredentials:
+    def create(self, name: str, user_number: int | None, rights: Iterable[Right]) -> ApiCredentials:
         if user_number is not None and self._store.users.get(user_number) is None:
             raise NotFound("user", user_number)
         token, secret = random_string(TOKEN_LENGTH), random_string(SECRET_LENGTH)
-        draft = ApiUser(0, name, token_hash(token), user_number, frozenset(rights),
-                        datetime.now(UTC))
+        draft = ApiUser(
+            0, name, token_hash(token), user_number, frozenset(rights), datetime.now(UTC)
+        )
         saved = self._store.api_users.add(draft, self._box.encrypt(secret))
         return ApiCredentials(replace(saved, secret=secret), token, secret)
 

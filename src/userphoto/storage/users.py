@@ -1,0 +1,143 @@
+"""Users and address records on SQLAlchemy Core."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import ColumnElement, Engine, String, cast, delete, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import RowMapping
+
+from userphoto.core.errors import UnknownField
+from userphoto.core.model import USER_QUERY_FIELDS, Address, User
+from userphoto.core.query import Condition, Operator, Page, UserQuery
+from userphoto.storage.schema import addresses, users
+
+
+def _insert_for(engine: Engine) -> Any:
+    return postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
+
+
+class SqlUserStore:
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._insert = _insert_for(engine)
+
+    def get(self, number: int) -> User | None:
+        return self._one(users.c.number == number)
+
+    def by_email(self, email: str) -> User | None:
+        return self._one(func.lower(users.c.email) == email.lower())
+
+    def by_uuid(self, uuid: str) -> User | None:
+        return self._one(users.c.uuid == uuid)
+
+    def by_username(self, username: str) -> User | None:
+        return self._one(func.lower(users.c.username) == username.lower())
+
+    def query(self, query: UserQuery) -> Page[User]:
+        where = [_condition(c) for c in query.conditions]
+        order = [_column(k.field).desc() if k.descending else _column(k.field) for k in query.sort]
+        stmt = (
+            select(users)
+            .where(*where)
+            .order_by(*order, users.c.number)
+            .limit(query.limit)
+            .offset(query.offset)
+        )
+        count = select(func.count()).select_from(users).where(*where)
+        with self._engine.connect() as conn:
+            items = [_user(row) for row in conn.execute(stmt).mappings()]
+            total = conn.execute(count).scalar_one()
+        return Page(items, total)
+
+    def next_number(self) -> int:
+        with self._engine.connect() as conn:
+            return (conn.execute(select(func.max(users.c.number))).scalar() or 0) + 1
+
+    def upsert(self, user: User) -> None:
+        row = {**asdict(user), "uuid": str(user.uuid)}
+        stmt = self._insert(users).values(row)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[users.c.number],
+            set_={k: stmt.excluded[k] for k in row if k != "number"},
+        )
+        with self._engine.begin() as conn:
+            conn.execute(stmt)
+
+    def delete(self, number: int) -> bool:
+        with self._engine.begin() as conn:
+            return conn.execute(delete(users).where(users.c.number == number)).rowcount > 0
+
+    def _one(self, where: ColumnElement[bool]) -> User | None:
+        with self._engine.connect() as conn:
+            row = conn.execute(select(users).where(where).limit(1)).mappings().first()
+        return _user(row) if row else None
+
+
+class SqlAddressStore:
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._insert = _insert_for(engine)
+
+    def get(self, address_id: int) -> Address | None:
+        with self._engine.connect() as conn:
+            row = conn.execute(select(addresses).where(addresses.c.id == address_id)).mappings()
+            found = row.first()
+        return Address(**found) if found else None
+
+    def upsert(self, address: Address) -> None:
+        row = asdict(address)
+        stmt = self._insert(addresses).values(row)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[addresses.c.id], set_={k: stmt.excluded[k] for k in row if k != "id"}
+        )
+        with self._engine.begin() as conn:
+            conn.execute(stmt)
+
+    def delete(self, address_id: int) -> bool:
+        with self._engine.begin() as conn:
+            result = conn.execute(delete(addresses).where(addresses.c.id == address_id))
+            return result.rowcount > 0
+
+
+def _user(row: RowMapping) -> User:
+    return User(**{**row, "uuid": UUID(row["uuid"])})
+
+
+def _column(name: str) -> Any:
+    # The whitelist check happens in the core too; repeating it here keeps SQL safe on its own.
+    if name not in USER_QUERY_FIELDS:
+        raise UnknownField(name)
+    return users.c[name]
+
+
+def _condition(cond: Condition) -> ColumnElement[bool]:
+    col = _column(cond.field)
+    value = cond.value
+    match cond.op:
+        case Operator.EQ:
+            return col.is_(None) if value is None else col == value
+        case Operator.NE:
+            return col.is_not(None) if value is None else col != value
+        case Operator.GT:
+            return col > value
+        case Operator.LT:
+            return col < value
+        case Operator.GE:
+            return col >= value
+        case Operator.LE:
+            return col <= value
+        case Operator.BETWEEN:
+            return col.between(value[0], value[1])
+        case Operator.IN:
+            return col.in_(value)
+        case Operator.NOT_IN:
+            return col.not_in(value)
+        case Operator.LIKE:
+            return cast(col, String).ilike(value)
+        case Operator.NOT_LIKE:
+            return cast(col, String).not_ilike(value)
+    raise UnknownField(cond.op.value)
