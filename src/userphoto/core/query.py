@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Generic, TypeVar
@@ -13,6 +12,7 @@ from userphoto.core.model import USER_INT_FIELDS, USER_QUERY_FIELDS
 T = TypeVar("T")
 
 MAX_LIMIT = 500
+INT64_MAX = 2**63 - 1
 
 
 class Operator(Enum):
@@ -113,6 +113,14 @@ def _scalar(name: str, value: Any) -> Any:
 
 
 def _as_int(name: str, value: Any) -> int:
+    number = _parse_int(name, value)
+    # Integer columns are 64-bit everywhere; a larger value would fail inside the driver.
+    if abs(number) > INT64_MAX:
+        raise InvalidValue(name, "outside the 64-bit integer range")
+    return number
+
+
+def _parse_int(name: str, value: Any) -> int:
     if isinstance(value, int):
         return value
     if isinstance(value, float) and value.is_integer():
@@ -121,6 +129,3 @@ def _as_int(name: str, value: Any) -> int:
         return int(value.strip())
     raise InvalidValue(name, f"expected an integer, got {value!r}")
 
-
-def numbers_condition(numbers: Iterable[int]) -> Condition:
-    return Condition("number", Operator.IN, tuple(numbers))

@@ -1,0 +1,106 @@
+"""`userphoto serve` and `userphoto demo`: run the web service, optionally on a demo directory."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import uvicorn
+
+from userphoto.cli.common import DataDirOption, console, open_or_exit, opened_services
+from userphoto.config import ENV_PREFIX, Settings
+from userphoto.demo import ADMIN_USERNAME, MAX_USERS, DemoReport, seed_demo
+from userphoto.web.app import create_app
+
+HostOption = Annotated[str, typer.Option(help="Interface to listen on.")]
+PortOption = Annotated[int, typer.Option(min=1, max=65535, help="TCP port to listen on.")]
+WorkersOption = Annotated[
+    int, typer.Option(min=1, help="Worker processes; more than one runs uvicorn's supervisor.")
+]
+_WILDCARD_HOSTS = frozenset({"0.0.0.0", "::", ""})  # noqa: S104 (a name for the wildcard, not a bind)
+
+
+def serve(
+    host: HostOption = "127.0.0.1",
+    port: PortOption = 8000,
+    workers: WorkersOption = 1,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Run the web service with every registered dialect.
+
+    Links the API hands out use USERPHOTO_PUBLIC_URL, or http://HOST:PORT when it is unset.
+    """
+    run_server(serving_settings(data_dir, host, port), host, port, workers)
+
+
+def demo(
+    users: Annotated[
+        int, typer.Option(min=1, max=MAX_USERS, help="How many demo users to create.")
+    ] = 50,
+    serve_after: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Start the web service afterwards.")
+    ] = False,
+    host: HostOption = "127.0.0.1",
+    port: PortOption = 8000,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Fill the directory with demo people, photos and API users, and show how to call it.
+
+    Safe to run again: records are updated in place, existing photos are kept, and the demo
+    API credentials in DATA_DIR/demo-credentials.json are reused while they still work.
+    """
+    settings = serving_settings(data_dir, host, port)
+    with opened_services(settings.data_dir) as services, console.status("drawing the demo"):
+        report = seed_demo(services, settings.data_dir, users, settings.public_url)
+    _print_demo(report, settings)
+    if serve_after:
+        run_server(settings, host, port, workers=1)
+
+
+def serving_settings(data_dir: Path | None, host: str, port: int) -> Settings:
+    public_url = None
+    if ENV_PREFIX + "PUBLIC_URL" not in os.environ:
+        shown_host = "127.0.0.1" if host in _WILDCARD_HOSTS else host
+        public_url = f"http://{shown_host}:{port}"
+    return Settings.from_env(data_dir=data_dir, public_url=public_url)
+
+
+def run_server(settings: Settings, host: str, port: int, workers: int) -> None:
+    announcement = f"userphoto serving on http://{host}:{port} (data in {settings.data_dir})"
+    if workers == 1:
+        app = create_app(settings, open_or_exit(settings))
+        console.print(announcement)
+        uvicorn.run(app, host=host, port=port)
+        return
+    # Workers are separate processes, so the settings travel as environment variables.
+    os.environ[ENV_PREFIX + "DATA_DIR"] = str(settings.data_dir.resolve())
+    os.environ[ENV_PREFIX + "PUBLIC_URL"] = settings.public_url
+    console.print(announcement)
+    uvicorn.run(
+        "userphoto.web.app:app_from_env", factory=True, host=host, port=port, workers=workers
+    )
+
+
+def _print_demo(report: DemoReport, settings: Settings) -> None:
+    credentials = report.credentials
+    console.print(
+        f"[green]demo directory ready[/green] in {settings.data_dir}: {report.users} users, "
+        f"each with an address record; drew {report.user_photos_drawn} user photos "
+        f"and {report.address_photos_drawn} address photos this run."
+    )
+    console.print(f"admin login: {ADMIN_USERNAME} / {credentials.admin_password}")
+    console.print(
+        f"onOffice API user with read-user-data: token {credentials.reader.token} "
+        f"secret {credentials.reader.secret}"
+    )
+    console.print(
+        f"onOffice API user without rights (own user only): token "
+        f"{credentials.restricted.token} secret {credentials.restricted.secret}"
+    )
+    console.print(
+        f"\nRead every photo link through the onOffice dialect (with the server running):\n"
+        f"  python3 {report.request_script}\n\nThe script:\n"
+    )
+    typer.echo(report.request_script.read_text())

@@ -1,0 +1,70 @@
+"""Colour normalisation: every decoded image becomes sRGB RGB, or RGBA with real transparency."""
+
+from __future__ import annotations
+
+from functools import cache, lru_cache
+from io import BytesIO
+
+from PIL import Image, ImageCms
+
+_ALPHA_MODES = frozenset({"RGBA", "LA", "PA"})
+_WIDE_GREY_MODES = frozenset({"I", "I;16", "I;16B", "I;16L", "I;16N"})
+_TRANSFORMABLE_MODES = frozenset({"L", "RGB", "CMYK"})
+
+
+def to_srgb(image: Image.Image) -> Image.Image:
+    """`image` as sRGB: RGB, or RGBA when some pixel is not fully opaque. Metadata dropped.
+
+    An embedded ICC profile is honoured by converting through it; a profile that is broken
+    or does not fit the pixels is ignored, since the pixels themselves are still a photo.
+    """
+    icc = image.info.get("icc_profile")
+    colour, alpha = _split_alpha(image)
+    if icc:
+        rgb = _through_profile(colour, icc)
+    else:
+        rgb = colour if colour.mode == "RGB" else colour.convert("RGB")
+    if alpha is not None:
+        rgb.putalpha(alpha)
+    rgb.info = {}
+    return rgb
+
+
+def flatten_on_white(image: Image.Image) -> Image.Image:
+    if image.mode != "RGBA":
+        return image
+    flat = Image.new("RGB", image.size, (255, 255, 255))
+    flat.paste(image, mask=image.getchannel("A"))
+    return flat
+
+
+def _split_alpha(image: Image.Image) -> tuple[Image.Image, Image.Image | None]:
+    if image.mode in _ALPHA_MODES or "transparency" in image.info:
+        rgba = image.convert("RGBA")
+        alpha = rgba.getchannel("A")
+        opaque = alpha.getextrema()[0] == 255
+        return rgba.convert("RGB"), None if opaque else alpha
+    if image.mode in _WIDE_GREY_MODES:
+        # Pillow clips 16-bit grey when converting to 8 bits; scale it instead.
+        return image.convert("I").point(lambda v: v / 257).convert("L"), None
+    if image.mode in _TRANSFORMABLE_MODES:
+        return image, None
+    return image.convert("RGB"), None
+
+
+def _through_profile(colour: Image.Image, icc: bytes) -> Image.Image:
+    try:
+        return _transform(icc, colour.mode).apply(colour)
+    except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+        return colour.convert("RGB")
+
+
+@lru_cache(maxsize=32)
+def _transform(icc: bytes, mode: str) -> ImageCms.ImageCmsTransform:
+    source = ImageCms.ImageCmsProfile(BytesIO(icc))
+    return ImageCms.buildTransform(source, _srgb(), mode, "RGB")
+
+
+@cache
+def _srgb() -> ImageCms.ImageCmsProfile:
+    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))

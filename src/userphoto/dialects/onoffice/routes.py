@@ -1,0 +1,57 @@
+"""HTTP routes: `api.php` under any version segment, and the photo links."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from userphoto.config import Settings
+from userphoto.core.services import Services
+from userphoto.dialects.onoffice.endpoint import ApiEndpoint
+from userphoto.dialects.onoffice.envelope import request_failure
+from userphoto.dialects.onoffice.errors import Code, OnOfficeError
+from userphoto.dialects.onoffice.photolinks import ROUTE_PATH, PhotoLinks
+from userphoto.dialects.onoffice.phpjson import php_json
+
+# Far above any real request (a few KB) and far below what would strain memory.
+MAX_BODY_BYTES = 4 * 1024 * 1024
+
+
+def routes(
+    services: Services, settings: Settings, clock: Callable[[], float] = time.time
+) -> list[BaseRoute]:
+    api = ApiEndpoint(services, settings, clock)
+
+    async def api_php(request: Request) -> Response:
+        body = await _bounded_body(request)
+        if body is None:
+            # What was read is a cut-off document, so this is the malformed-JSON case.
+            payload = request_failure(OnOfficeError(Code.MALFORMED_JSON))
+        else:
+            payload = await run_in_threadpool(api.answer, body)
+        return Response(
+            php_json(payload), media_type="application/json", headers={"Cache-Control": "no-store"}
+        )
+
+    return [
+        # Clients send POST, the PyPI client GET with a JSON body; the version is free text.
+        Route("/api/{version}/api.php", api_php, methods=["GET", "POST"]),
+        Route(ROUTE_PATH, PhotoLinks(services, settings).serve, methods=["GET"]),
+    ]
+
+
+async def _bounded_body(request: Request) -> bytes | None:
+    """The raw body, whatever Content-Type says; None once it exceeds MAX_BODY_BYTES."""
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)

@@ -1,0 +1,116 @@
+"""The installed `userphoto` script, run for real: demo, serve, answer, shut down."""
+
+from __future__ import annotations
+
+import json
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+SCRIPT = Path(sys.executable).with_name("userphoto")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_health(
+    base: str, process: subprocess.Popen[str], timeout: float = 60
+) -> httpx.Response:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            output, _ = process.communicate()
+            pytest.fail(f"server exited with {process.returncode}: {output}")
+        try:
+            return httpx.get(f"{base}/healthz", timeout=2)
+        except httpx.TransportError:
+            time.sleep(0.2)
+    pytest.fail("server did not answer /healthz in time")
+
+
+@pytest.fixture
+def demo_server(tmp_path: Path) -> Iterator[tuple[str, Path, subprocess.Popen[str]]]:
+    port = free_port()
+    data_dir = tmp_path / "data"
+    process = subprocess.Popen(
+        [
+            str(SCRIPT),
+            "demo",
+            "--users",
+            "5",
+            "--serve",
+            "--port",
+            str(port),
+            "--data-dir",
+            str(data_dir),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        yield f"http://127.0.0.1:{port}", data_dir, process
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=10)
+
+
+def test_demo_serve_answers_health_and_the_printed_request(
+    demo_server: tuple[str, Path, subprocess.Popen[str]],
+) -> None:
+    base, data_dir, process = demo_server
+    health = wait_for_health(base, process)
+    assert health.status_code == 200
+    assert health.json()["status"] == "ok"
+
+    request = subprocess.run(
+        [sys.executable, str(data_dir / "demo-request.py")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    answer = json.loads(request.stdout)
+    records = answer["response"]["results"][0]["data"]["records"]
+    assert [r["id"] for r in records] == [1, 2, 3, 4, 5]
+    link = records[0]["elements"]["photo"]
+    assert link.startswith(base)
+    photo = httpx.get(link, timeout=10)
+    assert photo.status_code == 200 and photo.content.startswith(b"\xff\xd8")
+
+    process.send_signal(signal.SIGTERM)
+    output, _ = process.communicate(timeout=30)
+    # uvicorn shuts down cleanly, then re-raises the signal it caught.
+    assert process.returncode in (0, -signal.SIGTERM), output
+    assert "Application shutdown complete" in output
+    assert f"userphoto serving on {base}" in output
+
+
+def test_serve_with_workers_passes_the_data_dir_through_the_environment(tmp_path: Path) -> None:
+    port = free_port()
+    data_dir = tmp_path / "served"
+    process = subprocess.Popen(
+        [str(SCRIPT), "serve", "--workers", "2", "--port", str(port), "--data-dir", str(data_dir)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert wait_for_health(f"http://127.0.0.1:{port}", process).status_code == 200
+        # The workers opened the store in the folder given on the command line.
+        assert (data_dir / "userphoto.sqlite3").exists()
+    finally:
+        process.terminate()
+        output, _ = process.communicate(timeout=30)
+    assert "Application startup complete" in output
