@@ -128,4 +128,3 @@ def _parse_int(name: str, value: Any) -> int:
     if isinstance(value, str) and value.strip().lstrip("-").isdigit():
         return int(value.strip())
     raise InvalidValue(name, f"expected an integer, got {value!r}")
-
