@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from userphoto.config import Settings
+from userphoto.core.auth import AuthService
 from userphoto.core.photos import PipelineLimits
 from userphoto.core.secrets import SecretBox
 from userphoto.core.services import ApiUserService, DirectoryService, PhotoService, Services
@@ -26,5 +27,6 @@ def open_services(settings: Settings) -> Services:
         directory=DirectoryService(store),
         photos=PhotoService(store, pipeline_limits(settings), settings.photo_history),
         api_users=ApiUserService(store, box),
+        auth=AuthService(store),
         store=store,
     )

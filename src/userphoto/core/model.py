@@ -187,3 +187,54 @@ class Photo:
             if r.size >= size:
                 return r
         return squares[-1]
+
+
+class Scope(StrEnum):
+    """What an API key may do. Dialects map their own scope names onto these."""
+
+    ALL = "*"
+    PEOPLE_READ = "people:read"
+    PEOPLE_WRITE = "people:write"
+    SELF_READ = "self:read"
+    SELF_WRITE = "self:write"
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKey:
+    id: int
+    name: str
+    key_hash: str
+    user_number: int
+    scopes: frozenset[Scope]
+    created_at: datetime
+
+
+class AuthMethod(StrEnum):
+    PASSWORD = "password"  # noqa: S105 (a method name, not a password)
+    API_KEY = "api-key"
+    SESSION = "session"
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is calling, as established by a credential; every permission check starts here."""
+
+    user: User
+    scopes: frozenset[Scope]
+    method: AuthMethod
+
+    def has_scope(self, *wanted: Scope) -> bool:
+        return Scope.ALL in self.scopes or any(s in self.scopes for s in wanted)
+
+    def may_read(self, user: User) -> bool:
+        if user.number == self.user.number:
+            return self.has_scope(
+                Scope.PEOPLE_READ, Scope.PEOPLE_WRITE, Scope.SELF_READ, Scope.SELF_WRITE
+            )
+        return self.has_scope(Scope.PEOPLE_READ, Scope.PEOPLE_WRITE)
+
+    def may_edit(self, user: User) -> bool:
+        """A user changes only their own record and photo; an admin changes anyone's."""
+        if user.number == self.user.number:
+            return self.has_scope(Scope.PEOPLE_WRITE, Scope.SELF_WRITE)
+        return self.user.is_admin and self.has_scope(Scope.PEOPLE_WRITE)

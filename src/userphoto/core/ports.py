@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
-from userphoto.core.model import Address, ApiUser, Photo, PhotoOwner, Rendition, User
+from userphoto.core.model import Address, ApiKey, ApiUser, Photo, PhotoOwner, Rendition, User
 from userphoto.core.query import Page, UserQuery
 
 
@@ -32,6 +33,19 @@ class ApiUserStore(Protocol):
     def by_token_hash(self, token_hash: str) -> tuple[ApiUser, bytes] | None: ...
     def list(self) -> list[ApiUser]: ...
     def revoke(self, api_user_id: int) -> bool: ...
+
+
+class ApiKeyStore(Protocol):
+    def add(self, key: ApiKey) -> ApiKey: ...
+    def by_hash(self, key_hash: str) -> ApiKey | None: ...
+    def list(self, user_number: int | None = None) -> list[ApiKey]: ...
+    def revoke(self, key_id: int) -> bool: ...
+
+
+class SessionStore(Protocol):
+    def add(self, token_hash: str, user_number: int, expires_at: datetime) -> None: ...
+    def get(self, token_hash: str) -> tuple[int, datetime] | None: ...
+    def delete(self, token_hash: str) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +85,8 @@ class Store(Protocol):
     users: UserStore
     addresses: AddressStore
     api_users: ApiUserStore
+    api_keys: ApiKeyStore
+    sessions: SessionStore
     photos: PhotoStore
     blobs: BlobStore
 

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
+from userphoto.core.auth import AuthService
 from userphoto.core.errors import Conflict, InvalidValue, NotFound
 from userphoto.core.model import (
     ADDRESS_WRITABLE_FIELDS,
@@ -217,6 +218,7 @@ class Services:
     directory: DirectoryService
     photos: PhotoService
     api_users: ApiUserService
+    auth: AuthService
     store: Store
 
     def close(self) -> None:

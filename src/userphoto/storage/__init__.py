@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 from userphoto.config import Settings
 from userphoto.storage.api_users import SqlApiUserStore
 from userphoto.storage.blobs import FileBlobStore
+from userphoto.storage.credentials import SqlApiKeyStore, SqlSessionStore
 from userphoto.storage.engine import make_engine, migrate
 from userphoto.storage.photos import SqlPhotoStore
 from userphoto.storage.users import SqlAddressStore, SqlUserStore
@@ -20,6 +21,8 @@ class SqlStore:
     users: SqlUserStore
     addresses: SqlAddressStore
     api_users: SqlApiUserStore
+    api_keys: SqlApiKeyStore
+    sessions: SqlSessionStore
     photos: SqlPhotoStore
     blobs: FileBlobStore
 
@@ -36,6 +39,8 @@ def open_store(settings: Settings) -> SqlStore:
         users=SqlUserStore(engine),
         addresses=SqlAddressStore(engine),
         api_users=SqlApiUserStore(engine),
+        api_keys=SqlApiKeyStore(engine),
+        sessions=SqlSessionStore(engine),
         photos=SqlPhotoStore(engine),
         blobs=FileBlobStore(settings.data_dir / "blobs"),
     )

@@ -8,6 +8,7 @@ from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.engine import RowMapping
 
 from userphoto.core.model import ApiUser, Right
+from userphoto.storage.credentials import as_utc
 from userphoto.storage.schema import api_users
 
 
@@ -60,7 +61,11 @@ class SqlApiUserStore:
 
 def _api_user(row: RowMapping) -> ApiUser:
     rights = frozenset(Right(r) for r in row["rights"].split(",") if r)
-    created = row["created_at"]
-    if created.tzinfo is None:  # SQLite hands back naive datetimes; they were stored as UTC.
-        created = created.replace(tzinfo=UTC)
-    return ApiUser(row["id"], row["name"], row["token_hash"], row["user_number"], rights, created)
+    return ApiUser(
+        row["id"],
+        row["name"],
+        row["token_hash"],
+        row["user_number"],
+        rights,
+        as_utc(row["created_at"]),
+    )

@@ -95,3 +95,23 @@ photo_renditions = Table(
     Column("length", Integer, nullable=False),
     Index("ix_photo_renditions_blob_key", "blob_key"),
 )
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("key_hash", String(64), nullable=False, unique=True),
+    Column("user_number", Integer, nullable=False, index=True),
+    Column("scopes", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True)),
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("user_number", Integer, nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+)
