@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 
 from userphoto.core.errors import Conflict, InvalidValue, NotFound, UnknownField
@@ -186,3 +188,14 @@ def test_password_is_stored_as_a_hash(people: Services) -> None:
     assert user.password_hash and "s3cret!" not in user.password_hash
     assert verify_password("s3cret!", people.directory.user(19).password_hash)
     assert not verify_password("wrong", people.directory.user(19).password_hash)
+
+
+def test_users_are_found_by_the_hash_of_their_email(people: Services) -> None:
+    md5 = hashlib.md5(b"anna@example.org").hexdigest()
+    sha = hashlib.sha256(b"anna@example.org").hexdigest()
+    assert people.store.users.by_email_hash(md5).number == 17
+    assert people.store.users.by_email_hash(sha.upper()).number == 17
+    people.directory.save_user({"number": 17, "email": " Other@Example.org "})
+    assert people.store.users.by_email_hash(md5) is None
+    other = hashlib.md5(b"other@example.org").hexdigest()
+    assert people.store.users.by_email_hash(other).number == 17

@@ -5,6 +5,7 @@ Names are the core's own; dialects map them to their wire vocabulary.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from enum import StrEnum
@@ -66,6 +67,17 @@ class User:
     @property
     def display_name(self) -> str:
         return " ".join(p for p in (self.first_name, self.last_name) if p) or self.username
+
+
+def email_hashes(email: str) -> dict[str, str]:
+    """The hashes avatar URLs use: of the trimmed, lower-cased address (Gravatar's rule)."""
+    if not email.strip():
+        return {"email_md5": "", "email_sha256": ""}
+    normal = email.strip().lower().encode()
+    return {
+        "email_md5": hashlib.md5(normal, usedforsecurity=False).hexdigest(),
+        "email_sha256": hashlib.sha256(normal).hexdigest(),
+    }
 
 
 # Fields a query may filter and sort on; the password hash is deliberately absent.

@@ -38,7 +38,12 @@ users = Table(
     Column("messenger_uid", Integer),
     Column("is_admin", Boolean, nullable=False, server_default="0"),
     Column("password_hash", Text),
+    # Avatar URLs name a user by the hash of the e-mail; kept here so lookups are indexed.
+    Column("email_md5", String(32), nullable=False, server_default=""),
+    Column("email_sha256", String(64), nullable=False, server_default=""),
     Index("ix_users_email", "email"),
+    Index("ix_users_email_md5", "email_md5"),
+    Index("ix_users_email_sha256", "email_sha256"),
     Index("ix_users_username", "username"),
     Index("ix_users_last_name", "last_name", "first_name"),
     Index("ix_users_address_id", "address_id"),
@@ -114,4 +119,18 @@ sessions = Table(
     Column("token_hash", String(64), primary_key=True),
     Column("user_number", Integer, nullable=False),
     Column("expires_at", DateTime(timezone=True), nullable=False),
+)
+
+# Uploads held back for a later crop (DocSpace's Autosave=false); the blob is the normalised
+# original, so crop boxes refer to the picture the client was shown.
+staged_uploads = Table(
+    "staged_uploads",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("user_number", Integer, nullable=False),
+    Column("blob_key", String(64), nullable=False),
+    Column("width", Integer, nullable=False),
+    Column("height", Integer, nullable=False),
+    Column("media_type", String(32), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
 )

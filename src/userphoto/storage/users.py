@@ -11,9 +11,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import RowMapping
 
 from userphoto.core.errors import UnknownField
-from userphoto.core.model import USER_QUERY_FIELDS, Address, User
+from userphoto.core.model import USER_QUERY_FIELDS, Address, User, email_hashes
 from userphoto.core.query import Condition, Operator, Page, UserQuery
 from userphoto.storage.schema import addresses, users
+
+_DERIVED_COLUMNS = frozenset({"email_md5", "email_sha256"})
 
 
 def _insert_for(engine: Engine) -> Any:
@@ -33,6 +35,11 @@ class SqlUserStore:
 
     def by_uuid(self, uuid: str) -> User | None:
         return self._one(users.c.uuid == uuid)
+
+    def by_email_hash(self, digest: str) -> User | None:
+        """By the MD5 (32 hex) or SHA-256 (64 hex) of the normalised e-mail address."""
+        column = users.c.email_md5 if len(digest) == 32 else users.c.email_sha256
+        return self._one(column == digest.lower())
 
     def by_username(self, username: str) -> User | None:
         return self._one(func.lower(users.c.username) == username.lower())
@@ -58,7 +65,7 @@ class SqlUserStore:
             return (conn.execute(select(func.max(users.c.number))).scalar() or 0) + 1
 
     def upsert(self, user: User) -> None:
-        row = {**asdict(user), "uuid": str(user.uuid)}
+        row = {**asdict(user), "uuid": str(user.uuid), **email_hashes(user.email)}
         stmt = self._insert(users).values(row)
         stmt = stmt.on_conflict_do_update(
             index_elements=[users.c.number],
@@ -104,7 +111,8 @@ class SqlAddressStore:
 
 
 def _user(row: RowMapping) -> User:
-    return User(**{**row, "uuid": UUID(row["uuid"])})
+    values = {k: v for k, v in row.items() if k not in _DERIVED_COLUMNS}
+    return User(**{**values, "uuid": UUID(values["uuid"])})
 
 
 def _column(name: str) -> Any:
