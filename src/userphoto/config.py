@@ -52,6 +52,9 @@ class Settings:
     onoffice_timestamp_window: int = setting(
         120, "Accepted clock difference of onOffice HMAC timestamps, in seconds."
     )
+    # DocSpace dialect settings
+
+    # EWS, Graph and Gravatar dialect settings
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:

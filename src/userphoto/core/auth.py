@@ -91,4 +91,3 @@ class AuthService:
         if user is None:
             raise NotFound("user", number)
         return user
-
