@@ -17,13 +17,16 @@ from typing import Any
 
 from cryptography.fernet import Fernet
 
+from userphoto.core.auth import AuthService
 from userphoto.core.errors import NotFound
-from userphoto.core.model import Address, ApiUser, Photo, PhotoOwner, User
+from userphoto.core.fetching import FetchRefused
+from userphoto.core.model import Address, ApiKey, ApiUser, Photo, PhotoOwner, User
 from userphoto.core.photos import PipelineLimits
-from userphoto.core.ports import NewPhoto
+from userphoto.core.ports import NewPhoto, StagedUpload
 from userphoto.core.query import Condition, Operator, Page, UserQuery
 from userphoto.core.secrets import SecretBox
 from userphoto.core.services import ApiUserService, DirectoryService, PhotoService, Services
+from userphoto.core.staging import StagingService
 
 DEFAULT_LIMITS = PipelineLimits()
 
@@ -146,39 +149,88 @@ class FakeAddressStore:
 
 
 @dataclass
-class _StoredApiUser:
-    api_user: ApiUser
-    sealed: bytes
+class _Row:
+    record: Any
+    sealed: bytes = b""
     revoked: bool = False
 
 
-class FakeApiUserStore:
-    def __init__(self) -> None:
-        self._rows: dict[int, _StoredApiUser] = {}
+class _Revocable:
+    """Rows with growing ids that can be revoked once; revoked rows are never found again."""
 
-    def add(self, api_user: ApiUser, encrypted_secret: bytes) -> ApiUser:
-        saved = replace(api_user, id=max(self._rows, default=0) + 1, secret="")
-        self._rows[saved.id] = _StoredApiUser(saved, encrypted_secret)
+    def __init__(self) -> None:
+        self._rows: dict[int, _Row] = {}
+
+    def insert(self, record: Any, sealed: bytes = b"") -> Any:
+        saved = replace(record, id=max(self._rows, default=0) + 1)
+        self._rows[saved.id] = _Row(saved, sealed)
         return saved
 
-    def by_token_hash(self, token_hash: str) -> tuple[ApiUser, bytes] | None:
-        for row in self._active():
-            if row.api_user.token_hash == token_hash:
-                return row.api_user, row.sealed
-        return None
+    def live(self) -> list[_Row]:
+        return [self._rows[i] for i in sorted(self._rows) if not self._rows[i].revoked]
 
-    def list(self) -> list[ApiUser]:
-        return [row.api_user for row in self._active()]
-
-    def revoke(self, api_user_id: int) -> bool:
-        row = self._rows.get(api_user_id)
+    def revoke(self, row_id: int) -> bool:
+        row = self._rows.get(row_id)
         if row is None or row.revoked:
             return False
         row.revoked = True
         return True
 
-    def _active(self) -> list[_StoredApiUser]:
-        return [self._rows[i] for i in sorted(self._rows) if not self._rows[i].revoked]
+
+class FakeApiUserStore:
+    def __init__(self) -> None:
+        self._rows = _Revocable()
+
+    def add(self, api_user: ApiUser, encrypted_secret: bytes) -> ApiUser:
+        saved: ApiUser = self._rows.insert(replace(api_user, secret=""), encrypted_secret)
+        return saved
+
+    def by_token_hash(self, token_hash: str) -> tuple[ApiUser, bytes] | None:
+        for row in self._rows.live():
+            if row.record.token_hash == token_hash:
+                return row.record, row.sealed
+        return None
+
+    def list(self) -> list[ApiUser]:
+        return [row.record for row in self._rows.live()]
+
+    def revoke(self, api_user_id: int) -> bool:
+        return self._rows.revoke(api_user_id)
+
+
+class FakeApiKeyStore:
+    def __init__(self) -> None:
+        self._rows = _Revocable()
+
+    def add(self, key: ApiKey) -> ApiKey:
+        saved: ApiKey = self._rows.insert(key)
+        return saved
+
+    def by_hash(self, key_hash: str) -> ApiKey | None:
+        return next((k for k in self.list() if k.key_hash == key_hash), None)
+
+    def list(self, user_number: int | None = None) -> list[ApiKey]:
+        keys = [row.record for row in self._rows.live()]
+        return [k for k in keys if user_number is None or k.user_number == user_number]
+
+    def revoke(self, key_id: int) -> bool:
+        return self._rows.revoke(key_id)
+
+
+class FakeSessionStore:
+    def __init__(self) -> None:
+        self._sessions: dict[str, tuple[int, datetime]] = {}
+
+    def add(self, token_hash: str, user_number: int, expires_at: datetime) -> None:
+        now = datetime.now(UTC)
+        self._sessions = {h: s for h, s in self._sessions.items() if s[1] >= now}
+        self._sessions[token_hash] = (user_number, expires_at)
+
+    def get(self, token_hash: str) -> tuple[int, datetime] | None:
+        return self._sessions.get(token_hash)
+
+    def delete(self, token_hash: str) -> None:
+        self._sessions.pop(token_hash, None)
 
 
 class FakePhotoStore:
@@ -215,6 +267,9 @@ class FakePhotoStore:
         still_used = {r.blob_key for p in self._photos.values() for r in p.renditions}
         return keys - still_used
 
+    def blob_keys(self) -> set[str]:
+        return {r.blob_key for p in self._photos.values() for r in p.renditions}
+
 
 class FakeBlobStore:
     def __init__(self) -> None:
@@ -235,12 +290,52 @@ class FakeBlobStore:
         self.blobs.pop(key, None)
 
 
+class FakeStagedUploadStore:
+    def __init__(self, photos: FakePhotoStore) -> None:
+        self._uploads: dict[str, StagedUpload] = {}
+        self._photos = photos
+
+    def add(self, upload: StagedUpload) -> None:
+        self._uploads[upload.id] = upload
+
+    def get(self, upload_id: str) -> StagedUpload | None:
+        return self._uploads.get(upload_id)
+
+    def remove(self, upload_id: str) -> set[str]:
+        return self._drop([upload_id])
+
+    def expire(self, before: datetime) -> set[str]:
+        return self._drop([u.id for u in self._uploads.values() if u.created_at < before])
+
+    def _drop(self, upload_ids: list[str]) -> set[str]:
+        keys = {self._uploads.pop(i).blob_key for i in upload_ids if i in self._uploads}
+        still_used = {u.blob_key for u in self._uploads.values()} | self._photos.blob_keys()
+        return keys - still_used
+
+
+class FakeUrlFetcher:
+    """Serves the bodies a test registers by URL; refuses every other URL as unreachable."""
+
+    def __init__(self) -> None:
+        self.bodies: dict[str, bytes] = {}
+
+    def fetch(self, url: str, max_bytes: int) -> bytes:
+        if url not in self.bodies:
+            raise FetchRefused("unreachable", f"no body registered for {url}")
+        if len(self.bodies[url]) > max_bytes:
+            raise FetchRefused("too-large", f"the body is longer than {max_bytes} bytes")
+        return self.bodies[url]
+
+
 class FakeStore:
     def __init__(self) -> None:
         self.users = FakeUserStore()
         self.addresses = FakeAddressStore()
         self.api_users = FakeApiUserStore()
+        self.api_keys = FakeApiKeyStore()
+        self.sessions = FakeSessionStore()
         self.photos = FakePhotoStore()
+        self.staged = FakeStagedUploadStore(self.photos)
         self.blobs = FakeBlobStore()
         self.closed = False
 
@@ -250,9 +345,13 @@ class FakeStore:
 
 def fake_services(limits: PipelineLimits = DEFAULT_LIMITS, history: int = 5) -> Services:
     store = FakeStore()
+    photos = PhotoService(store, limits, history)
     return Services(
         directory=DirectoryService(store),
-        photos=PhotoService(store, limits, history),
+        photos=photos,
         api_users=ApiUserService(store, SecretBox(Fernet.generate_key())),
+        auth=AuthService(store),
         store=store,
+        staging=StagingService(store, photos),
+        fetcher=FakeUrlFetcher(),
     )

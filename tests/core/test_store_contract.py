@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -11,7 +11,7 @@ import pytest
 from tests.core.fakes import FakeStore
 from userphoto.config import Settings
 from userphoto.core.errors import NotFound
-from userphoto.core.model import ApiUser, PhotoOwner, Rendition, Right, User
+from userphoto.core.model import ApiKey, ApiUser, PhotoOwner, Rendition, Right, Scope, User
 from userphoto.core.ports import NewPhoto, Store
 from userphoto.core.query import Condition, Operator, SortKey, UserQuery
 from userphoto.storage import open_store
@@ -194,3 +194,24 @@ def test_api_users_hide_revoked_ones(store: Store) -> None:
     assert store.api_users.list() == [saved]
     assert store.api_users.revoke(saved.id) and not store.api_users.revoke(saved.id)
     assert store.api_users.by_token_hash("h" * 64) is None and store.api_users.list() == []
+
+
+def test_api_keys_are_found_by_hash_until_revoked(store: Store) -> None:
+    scopes = frozenset(Scope)
+    first = store.api_keys.add(ApiKey(0, "laptop", "k" * 64, 1, scopes, datetime.now(UTC)))
+    other = store.api_keys.add(ApiKey(0, "phone", "q" * 64, 2, scopes, datetime.now(UTC)))
+    assert first.id != other.id
+    assert store.api_keys.by_hash("k" * 64) == first
+    assert store.api_keys.list() == [first, other] and store.api_keys.list(2) == [other]
+    assert store.api_keys.revoke(first.id) and not store.api_keys.revoke(first.id)
+    assert store.api_keys.by_hash("k" * 64) is None and store.api_keys.list() == [other]
+
+
+def test_sessions_are_found_until_deleted_and_expired_ones_are_swept(store: Store) -> None:
+    now = datetime.now(UTC).replace(microsecond=0)
+    store.sessions.add("old", 1, now - timedelta(minutes=1))
+    store.sessions.add("new", 2, now + timedelta(hours=1))
+    assert store.sessions.get("new") == (2, now + timedelta(hours=1))
+    assert store.sessions.get("old") is None  # swept when "new" was added
+    store.sessions.delete("new")
+    assert store.sessions.get("new") is None
