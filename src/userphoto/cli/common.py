@@ -12,6 +12,7 @@ import orjson
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from userphoto.bootstrap import open_services
 from userphoto.config import Settings
@@ -106,3 +107,16 @@ def api_user_record(api_user: ApiUser) -> dict[str, Any]:
         "rights": sorted(api_user.rights),
         "created_at": api_user.created_at,
     }
+
+
+def progress_bar(*, hidden: bool) -> Progress:
+    """The progress bar of long jobs, on stderr so that --json output stays clean."""
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err_console,
+        transient=True,
+        disable=hidden,
+    )

@@ -7,10 +7,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from userphoto.cli.common import EXIT_BAD_INPUT, EXIT_FAILED, console, err_console, fail
+from userphoto.cli.common import (
+    EXIT_BAD_INPUT,
+    EXIT_FAILED,
+    console,
+    err_console,
+    fail,
+    progress_bar,
+)
 from userphoto.core.errors import UserPhotoError
 from userphoto.records import (
     BadRow,
@@ -40,7 +46,7 @@ def import_file(
     summary = ImportSummary()
     try:
         total = count_rows(path)
-        with _progress(total) as progress:
+        with progress_bar(hidden=total < PROGRESS_THRESHOLD) as progress:
             task = progress.add_task("importing", total=total)
             for row in read_rows(path):
                 _import_row(row, to_values, save, summary)
@@ -77,15 +83,3 @@ def _import_row(
         summary.failures.append((row.line, str(exc)))
     else:
         summary.imported += 1
-
-
-def _progress(total: int) -> Progress:
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=err_console,
-        transient=True,
-        disable=total < PROGRESS_THRESHOLD,
-    )

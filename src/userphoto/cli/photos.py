@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from userphoto.cli.common import (
@@ -19,6 +18,7 @@ from userphoto.cli.common import (
     fail,
     opened_services,
     print_json,
+    progress_bar,
     settings_for,
 )
 from userphoto.core.importer import ImportProgress, ImportReport, import_photos
@@ -91,7 +91,7 @@ def import_folder(
     import can be rerun after fixing the failures. The exit code is 1 when any file failed.
     """
     chosen = settings_for(data_dir).import_workers if workers is None else workers
-    with opened_services(data_dir) as services, _progress(as_json) as progress:
+    with opened_services(data_dir) as services, progress_bar(hidden=as_json) as progress:
         task = progress.add_task("rendering", total=None)
 
         def advance(step: ImportProgress) -> None:
@@ -103,18 +103,6 @@ def import_folder(
     else:
         _print_report(report)
     raise typer.Exit(EXIT_FAILED if report.failures else 0)
-
-
-def _progress(quiet: bool) -> Progress:
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=err_console,
-        transient=True,
-        disable=quiet,
-    )
 
 
 def _report_record(report: ImportReport) -> dict[str, object]:

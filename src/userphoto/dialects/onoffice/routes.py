@@ -17,6 +17,7 @@ from userphoto.dialects.onoffice.envelope import request_failure
 from userphoto.dialects.onoffice.errors import Code, OnOfficeError
 from userphoto.dialects.onoffice.photolinks import ROUTE_PATH, PhotoLinks
 from userphoto.dialects.onoffice.phpjson import php_json
+from userphoto.web.bodies import bounded_body
 
 # Far above any real request (a few KB) and far below what would strain memory.
 MAX_BODY_BYTES = 4 * 1024 * 1024
@@ -28,7 +29,7 @@ def routes(
     api = ApiEndpoint(services, settings, clock)
 
     async def api_php(request: Request) -> Response:
-        body = await _bounded_body(request)
+        body = await bounded_body(request, MAX_BODY_BYTES)
         if body is None:
             # What was read is a cut-off document, so this is the malformed-JSON case.
             payload = request_failure(OnOfficeError(Code.MALFORMED_JSON))
@@ -44,14 +45,3 @@ def routes(
         Route(ROUTE_PATH, PhotoLinks(services, settings).serve, methods=["GET"]),
     ]
 
-
-async def _bounded_body(request: Request) -> bytes | None:
-    """The raw body, whatever Content-Type says; None once it exceeds MAX_BODY_BYTES."""
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_BODY_BYTES:
-            return None
-        chunks.append(chunk)
-    return b"".join(chunks)
