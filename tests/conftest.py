@@ -9,15 +9,28 @@ import pytest
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
+from tests.databases import DATABASES, postgres_schema
 from userphoto.bootstrap import open_services
 from userphoto.config import Settings
 from userphoto.core.services import Services
 from userphoto.web.app import create_app
 
 
+@pytest.fixture(params=DATABASES)
+def database_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Every test that uses the store runs once per database; "" is the SQLite default."""
+    if request.param == "sqlite":
+        yield ""
+        return
+    with postgres_schema() as url:
+        yield url
+
+
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings(data_dir=tmp_path / "data", public_url="http://testserver")
+def settings(tmp_path: Path, database_url: str) -> Settings:
+    return Settings(
+        data_dir=tmp_path / "data", public_url="http://testserver", database_url=database_url
+    )
 
 
 @pytest.fixture

@@ -134,3 +134,11 @@ staged_uploads = Table(
     Column("media_type", String(32), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
+
+# Photo bytes when the database holds them too (PostgreSQL), so its backups cover them.
+blobs = Table(
+    "blobs",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("data", LargeBinary, nullable=False),
+)

@@ -18,14 +18,14 @@ from userphoto.storage.schema import addresses, users
 _DERIVED_COLUMNS = frozenset({"email_md5", "email_sha256"})
 
 
-def _insert_for(engine: Engine) -> Any:
+def insert_for(engine: Engine) -> Any:
     return postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
 
 
 class SqlUserStore:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
-        self._insert = _insert_for(engine)
+        self._insert = insert_for(engine)
 
     def get(self, number: int) -> User | None:
         return self._one(users.c.number == number)
@@ -87,7 +87,7 @@ class SqlUserStore:
 class SqlAddressStore:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
-        self._insert = _insert_for(engine)
+        self._insert = insert_for(engine)
 
     def get(self, address_id: int) -> Address | None:
         with self._engine.connect() as conn:
