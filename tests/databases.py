@@ -15,6 +15,8 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
+from userphoto.storage.engine import make_engine, migrate
+
 POSTGRES_URL = os.environ.get(
     "USERPHOTO_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
@@ -22,8 +24,8 @@ DATABASES = ("sqlite", "postgresql")
 
 
 @contextmanager
-def postgres_schema() -> Iterator[str]:
-    """A database URL whose connections land in a fresh, empty schema."""
+def postgres_schema(*, migrated: bool = True) -> Iterator[str]:
+    """A database URL whose connections land in a fresh schema (migrated, or empty)."""
     schema = "t_" + uuid.uuid4().hex[:12]
     admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
     try:
@@ -32,8 +34,13 @@ def postgres_schema() -> Iterator[str]:
     except OperationalError as exc:
         admin.dispose()
         unreachable(exc)
+    url = f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
     try:
-        yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+        if migrated:
+            engine = make_engine(url)
+            migrate(engine)
+            engine.dispose()
+        yield url
     finally:
         with admin.connect() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))

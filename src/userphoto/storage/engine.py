@@ -6,6 +6,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -46,3 +48,36 @@ def alembic_config(engine: Engine) -> Config:
 
 def migrate(engine: Engine, revision: str = "head") -> None:
     command.upgrade(alembic_config(engine), revision)
+
+
+class SchemaMismatch(RuntimeError):
+    """The database schema is not the one this version of userphoto was built for."""
+
+
+def schema_state(engine: Engine) -> tuple[str | None, str]:
+    """(the database's revision, the newest revision this code knows)."""
+    script = ScriptDirectory.from_config(alembic_config(engine))
+    with engine.connect() as conn:
+        current = MigrationContext.configure(conn).get_current_revision()
+    return current, script.get_current_head() or ""
+
+
+def ensure_schema(engine: Engine, *, migrate_if_older: bool) -> None:
+    """Refuse a schema newer or older than the code; an older one may be migrated first."""
+    current, head = schema_state(engine)
+    if current == head:
+        return
+    known = {
+        rev.revision for rev in ScriptDirectory.from_config(alembic_config(engine)).walk_revisions()
+    }
+    if current is not None and current not in known:
+        raise SchemaMismatch(
+            f"the database schema is at revision {current}, newer than this userphoto "
+            f"understands (newest known: {head}); upgrade userphoto on this node"
+        )
+    if not migrate_if_older:
+        raise SchemaMismatch(
+            f"the database schema is at revision {current or 'none'}, older than this "
+            f"userphoto needs ({head}); run `userphoto migrate` first"
+        )
+    migrate(engine)
