@@ -10,6 +10,7 @@ from sqlalchemy import text
 
 from tests.databases import postgres_schema
 from userphoto.config import Settings
+from userphoto.core.errors import StoreUnavailable
 from userphoto.storage import open_store
 from userphoto.storage.engine import SchemaMismatch, make_engine, migrate, schema_state
 
@@ -43,4 +44,10 @@ def test_a_newer_schema_is_refused(settings: Settings) -> None:
         conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
     store.close()
     with pytest.raises(SchemaMismatch, match="newer than this userphoto"):
+        open_store(settings)
+
+
+def test_an_unreachable_database_is_store_unavailable(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path, database_url="postgresql://postgres@127.0.0.1:1/x")
+    with pytest.raises(StoreUnavailable):
         open_store(settings)

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import psycopg
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import ExceptionContext
+
+from userphoto.core.errors import StoreUnavailable
+
+# psycopg's OperationalError covers a refused, lost or shut-down server connection.
+_CONNECT_ERRORS = (psycopg.OperationalError, ConnectionError)
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -18,8 +25,24 @@ def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    return create_engine(url, pool_pre_ping=True)
+    else:
+        engine = create_engine(
+            url,
+            pool_pre_ping=True,
+            pool_size=10,
+            max_overflow=10,
+            pool_timeout=5,
+            # A request must fail fast (503) while the server is down, not hang.
+            connect_args={"connect_timeout": 3},
+        )
+    event.listen(engine, "handle_error", _unavailable_on_disconnect)
+    return engine
+
+
+def _unavailable_on_disconnect(context: ExceptionContext) -> None:
+    """Lost or refused connections become the core's StoreUnavailable, in one place."""
+    if context.is_disconnect or isinstance(context.original_exception, _CONNECT_ERRORS):
+        raise StoreUnavailable("the database cannot be reached") from context.original_exception
 
 
 def with_driver(url: str) -> str:
