@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    func,
 )
 
 from userphoto.core.model import USER_INT_FIELDS, User
@@ -49,6 +50,10 @@ users = Table(
     Index("ix_users_address_id", "address_id"),
     Index("ix_users_messenger_uid", "messenger_uid"),
 )
+
+# Logins and lookups compare case-insensitively: index the expression they use.
+Index("ix_users_email_lower", func.lower(users.c.email))
+Index("ix_users_username_lower", func.lower(users.c.username))
 
 addresses = Table(
     "addresses",
