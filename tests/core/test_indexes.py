@@ -25,7 +25,7 @@ READS = {
 @pytest.mark.parametrize("read", sorted(READS))
 def test_common_reads_use_an_index(services: Services, read: str) -> None:
     engine = services.store.engine  # type: ignore[attr-defined]
-    for n in range(1, 200):
+    for n in range(1, 20):
         services.directory.save_user(
             {
                 "number": n,
