@@ -13,6 +13,37 @@ from typing import Any
 
 ENV_PREFIX = "USERPHOTO_"
 
+# Where a server-side photo download must never connect: SSRF targets inside the network.
+DEFAULT_BLOCKED_NETWORKS: tuple[str, ...] = (
+    "0.0.0.0/8",
+    "10.0.0.0/8",
+    "100.64.0.0/10",
+    "127.0.0.0/8",
+    "169.254.0.0/16",
+    "172.16.0.0/12",
+    "192.0.0.0/24",
+    "192.0.2.0/24",
+    "192.88.99.0/24",
+    "192.168.0.0/16",
+    "198.18.0.0/15",
+    "198.51.100.0/24",
+    "203.0.113.0/24",
+    "224.0.0.0/4",
+    "240.0.0.0/4",
+    "::/128",
+    "::1/128",
+    "::ffff:0:0/96",
+    "64:ff9b::/96",
+    "100::/64",
+    "2001::/32",
+    "2001:db8::/32",
+    "2002::/16",
+    "fc00::/7",
+    "fe80::/10",
+    "fec0::/10",
+    "ff00::/8",
+)
+
 
 def setting(default: Any, description: str) -> Any:
     return field(default=default, metadata={"description": description})
@@ -36,6 +67,15 @@ class Settings:
         "",
         "Key that encrypts API secrets at rest; empty: DATA_DIR/server.key, made on first use.",
     )
+    blob_store: str = setting(
+        "auto",
+        "Where photo bytes live: files (DATA_DIR/blobs), database, or auto (files on SQLite,"
+        " the database elsewhere, so one engine holds all state).",
+    )
+    photo_cache_bytes: int = setting(
+        64 * 1024 * 1024,
+        "Photo bytes each process keeps in memory (by content hash); 0 turns the cache off.",
+    )
     max_upload_bytes: int = setting(25 * 1024 * 1024, "Largest photo upload accepted, in bytes.")
     max_pixels: int = setting(50_000_000, "Largest photo accepted, in pixels (width x height).")
     original_max_side: int = setting(1280, "Longest side of the stored normalised original.")
@@ -53,8 +93,50 @@ class Settings:
         120, "Accepted clock difference of onOffice HMAC timestamps, in seconds."
     )
     # DocSpace dialect settings
+    docspace_max_upload_bytes: int = setting(
+        5 * 1024 * 1024,
+        "Largest photo the DocSpace upload and URL fetch accept, in bytes (DocSpace ships 5 MiB).",
+    )
+    docspace_view_rule: str = setting(
+        "everyone",
+        "Who may read another user's DocSpace record and photo: everyone or admins.",
+    )
+    docspace_default_avatar: str = setting(
+        "silhouette",
+        "Default DocSpace avatar for users without a photo: silhouette or initials.",
+    )
+    docspace_staged_lifetime: int = setting(
+        3600, "Seconds an upload made with Autosave=false waits for its crop before it expires."
+    )
+    fetch_timeout: int = setting(
+        10, "Seconds a photo download from a URL may take in all, redirects included."
+    )
+    fetch_max_redirects: int = setting(3, "Redirects a photo download from a URL may follow.")
+    fetch_blocked_networks: str = setting(
+        ",".join(DEFAULT_BLOCKED_NETWORKS),
+        "Comma-separated networks a photo URL may not resolve to (private, loopback, "
+        "link-local, CGNAT, metadata, multicast, reserved).",
+    )
+    fetch_allowed_networks: str = setting(
+        "", "Comma-separated networks allowed even inside the blocked ones (e.g. a test server)."
+    )
 
     # EWS, Graph and Gravatar dialect settings
+    ews_max_body_bytes: int = setting(
+        8 * 1024 * 1024,
+        "Largest EWS SOAP request body, in bytes (room for a SetUserPhoto of a 5 MiB photo).",
+    )
+    ews_server_version: str = setting(
+        "Exchange2013", "Version attribute of the ServerVersionInfo header EWS answers with."
+    )
+    gravatar_default_hosts: str = setting(
+        "",
+        "Comma-separated hosts a Gravatar d=<URL> default may redirect to; others are refused.",
+    )
+    gravatar_cache_bytes: int = setting(
+        32 * 1024 * 1024,
+        "Memory for Gravatar avatars resized to sizes no stored rendition has, in bytes.",
+    )
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:

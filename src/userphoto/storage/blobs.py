@@ -47,9 +47,6 @@ class FileBlobStore:
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
 
-    def keys(self) -> list[str]:
-        return sorted(p.name for p in self._root.glob("??/*") if _KEY.match(p.name))
-
     def _path(self, key: str) -> Path:
         if not _KEY.match(key):
             raise NotFound("blob", key)

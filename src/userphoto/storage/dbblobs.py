@@ -33,7 +33,3 @@ class SqlBlobStore:
     def delete(self, key: str) -> None:
         with self._engine.begin() as conn:
             conn.execute(delete(blobs).where(blobs.c.key == key))
-
-    def keys(self) -> list[str]:
-        with self._engine.connect() as conn:
-            return list(conn.execute(select(blobs.c.key).order_by(blobs.c.key)).scalars())

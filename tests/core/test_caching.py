@@ -1,0 +1,145 @@
+"""Node caches stay coherent: a change through one process shows on every other within 1 s."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from typing import TypeVar
+
+import pytest
+
+from tests.images import encode, solid
+from userphoto.bootstrap import open_services
+from userphoto.config import Settings
+from userphoto.core.caching import CachingBlobStore, Memo
+from userphoto.core.errors import NotFound
+from userphoto.core.model import PhotoOwner
+from userphoto.core.services import Services
+
+T = TypeVar("T")
+ADA = PhotoOwner.user(1)
+
+
+def photo(colour: tuple[int, int, int]) -> bytes:
+    return encode(solid((300, 300), colour), "JPEG")
+
+
+def within_a_second(read: Callable[[], T], expected: T) -> float:
+    """Seconds until `read()` returned `expected`; fails after one second."""
+    start = time.monotonic()
+    while (value := read()) != expected:
+        assert time.monotonic() - start < 1.0, f"still {value!r} after one second"
+        time.sleep(0.01)
+    return time.monotonic() - start
+
+
+@pytest.fixture
+def other_node(settings: Settings, services: Services) -> Iterator[Services]:
+    node = open_services(settings)
+    yield node
+    node.close()
+
+
+def test_a_record_change_reaches_the_other_node(services: Services, other_node: Services) -> None:
+    services.directory.save_user({"number": 1, "city": "Aachen"})
+    assert other_node.directory.user(1).city == "Aachen"
+    services.directory.save_user({"number": 1, "city": "Bonn"})
+    within_a_second(lambda: other_node.directory.user(1).city, "Bonn")
+
+
+def test_a_photo_change_reaches_the_other_node(services: Services, other_node: Services) -> None:
+    services.directory.save_user({"number": 1})
+    first = services.photos.set_photo(ADA, photo((200, 0, 0)))
+    assert other_node.photos.current(ADA).content_hash == first.content_hash
+    second = services.photos.set_photo(ADA, photo((0, 0, 200)))
+    within_a_second(lambda: other_node.photos.current(ADA).content_hash, second.content_hash)
+    services.photos.delete_photo(ADA)
+    within_a_second(lambda: other_node.photos.current(ADA), None)
+
+
+def test_a_change_made_by_another_process_is_seen(settings: Settings, services: Services) -> None:
+    services.directory.save_user({"number": 1, "city": "Aachen"})
+    assert services.directory.user(1).city == "Aachen"
+    script = (
+        "import sys; from pathlib import Path; from userphoto.bootstrap import open_services;"
+        "from userphoto.config import Settings;"
+        "s = open_services(Settings(data_dir=Path(sys.argv[1]), database_url=sys.argv[2]));"
+        "s.directory.save_user({'number': 1, 'city': 'Köln'}); s.close()"
+    )
+    argv = [sys.executable, "-c", script, str(settings.data_dir), settings.database_url]
+    subprocess.run(argv, check=True)
+    within_a_second(lambda: services.directory.user(1).city, "Köln")
+
+
+def test_metadata_always_names_bytes_that_match(services: Services, other_node: Services) -> None:
+    services.directory.save_user({"number": 1})
+    for shade in range(0, 250, 50):
+        services.photos.set_photo(ADA, photo((shade, 80, 80)))
+        current = other_node.photos.current(ADA)
+        rendition = current.rendition(96)
+        assert len(other_node.photos.read(rendition)) == rendition.length
+
+
+class CountingFeed:
+    def __init__(self) -> None:
+        self.value = 0
+
+    def version(self) -> int:
+        return self.value
+
+    def close(self) -> None:
+        pass
+
+
+def test_a_load_that_raced_a_clear_is_not_kept() -> None:
+    memo = Memo(CountingFeed(), check_every=0)
+    _, _, generation = memo.lookup("k")
+    memo.clear()
+    memo.put("k", "stale", generation)
+    assert memo.get("k", lambda: "fresh") == "fresh"
+
+
+def test_the_memo_empties_when_the_feed_moves() -> None:
+    feed = CountingFeed()
+    memo = Memo(feed, check_every=0)
+    assert memo.get("k", lambda: 1) == 1
+    assert memo.get("k", lambda: 2) == 1
+    feed.value += 1
+    assert memo.get("k", lambda: 3) == 3
+
+
+class DictBlobs:
+    def __init__(self) -> None:
+        self.data: dict[str, bytes] = {}
+        self.reads = 0
+
+    def put(self, data: bytes) -> str:
+        key = f"k{len(self.data)}"
+        self.data[key] = data
+        return key
+
+    def get(self, key: str) -> bytes:
+        self.reads += 1
+        if key not in self.data:
+            raise NotFound("blob", key)
+        return self.data[key]
+
+    def delete(self, key: str) -> None:
+        self.data.pop(key, None)
+
+
+def test_the_byte_cache_is_bounded_and_forgets_deleted_blobs() -> None:
+    inner = DictBlobs()
+    cache = CachingBlobStore(inner, max_bytes=10)
+    a, b = inner.put(b"aaaaaa"), inner.put(b"bbbbbb")
+    cache.get(a)
+    cache.get(a)
+    assert inner.reads == 1
+    cache.get(b)  # over the bound: the least recently used one goes
+    cache.get(a)
+    assert inner.reads == 3
+    cache.delete(a)
+    with pytest.raises(NotFound):
+        cache.get(a)
