@@ -14,8 +14,10 @@ from starlette.routing import Route
 from userphoto import __version__
 from userphoto.bootstrap import open_services
 from userphoto.config import Settings
+from userphoto.core.errors import StoreUnavailable
 from userphoto.core.services import Services
 from userphoto.dialects import all_routes
+from userphoto.web.unavailable import store_unavailable
 
 log = logging.getLogger("userphoto.web")
 
@@ -36,6 +38,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app = Starlette(
         routes=[Route("/healthz", health), *all_routes(services, settings)],
         lifespan=lifespan,
+        exception_handlers={StoreUnavailable: store_unavailable},
     )
     app.state.services = services
     app.state.settings = settings

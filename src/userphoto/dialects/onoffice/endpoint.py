@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from userphoto.config import Settings
-from userphoto.core.errors import InvalidQuery
+from userphoto.core.errors import InvalidQuery, StoreUnavailable
 from userphoto.core.model import ApiUser
 from userphoto.core.services import Services
 from userphoto.dialects.onoffice import envelope
@@ -54,6 +54,8 @@ class ApiEndpoint:
             return envelope.failure(action, error)
         except InvalidQuery as error:
             return envelope.failure(action, from_core(error))
+        except StoreUnavailable:
+            raise  # the whole request waits for the store, see routes.api_php
         except Exception:
             # One failing action must not cost the others their results.
             log.exception("onOffice action %s on %s failed", action.actionid, action.resourcetype)

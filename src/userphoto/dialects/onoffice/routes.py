@@ -11,6 +11,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from userphoto.config import Settings
+from userphoto.core.errors import StoreUnavailable
 from userphoto.core.services import Services
 from userphoto.dialects.onoffice.endpoint import ApiEndpoint
 from userphoto.dialects.onoffice.envelope import request_failure
@@ -18,6 +19,7 @@ from userphoto.dialects.onoffice.errors import Code, OnOfficeError
 from userphoto.dialects.onoffice.photolinks import ROUTE_PATH, PhotoLinks
 from userphoto.dialects.onoffice.phpjson import php_json
 from userphoto.web.bodies import bounded_body
+from userphoto.web.unavailable import RETRY_AFTER
 
 # Far above any real request (a few KB) and far below what would strain memory.
 MAX_BODY_BYTES = 4 * 1024 * 1024
@@ -34,10 +36,13 @@ def routes(
             # What was read is a cut-off document, so this is the malformed-JSON case.
             payload = request_failure(OnOfficeError(Code.MALFORMED_JSON))
         else:
-            payload = await run_in_threadpool(api.answer, body)
-        return Response(
-            php_json(payload), media_type="application/json", headers={"Cache-Control": "no-store"}
-        )
+            try:
+                payload = await run_in_threadpool(api.answer, body)
+            except StoreUnavailable:
+                # Not one of the documented 200 answers: clients must retry, not cache or parse.
+                failure = request_failure(OnOfficeError(Code.UNKNOWN_ERROR))
+                return _json(failure, status_code=503, headers={"Retry-After": RETRY_AFTER})
+        return _json(payload)
 
     return [
         # Clients send POST, the PyPI client GET with a JSON body; the version is free text.
@@ -45,3 +50,11 @@ def routes(
         Route(ROUTE_PATH, PhotoLinks(services, settings).serve, methods=["GET"]),
     ]
 
+
+def _json(payload: dict, status_code: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(
+        php_json(payload),
+        status_code=status_code,
+        media_type="application/json",
+        headers={"Cache-Control": "no-store", **(headers or {})},
+    )
