@@ -4,38 +4,15 @@ from __future__ import annotations
 
 import json
 import signal
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-SCRIPT = Path(sys.executable).with_name("userphoto")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for_health(
-    base: str, process: subprocess.Popen[str], timeout: float = 60
-) -> httpx.Response:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            output, _ = process.communicate()
-            pytest.fail(f"server exited with {process.returncode}: {output}")
-        try:
-            return httpx.get(f"{base}/healthz", timeout=2)
-        except httpx.TransportError:
-            time.sleep(0.2)
-    pytest.fail("server did not answer /healthz in time")
+from tests.e2e.processes import SCRIPT, free_port, stop, wait_for_health
 
 
 @pytest.fixture
@@ -61,9 +38,7 @@ def demo_server(tmp_path: Path) -> Iterator[tuple[str, Path, subprocess.Popen[st
     try:
         yield f"http://127.0.0.1:{port}", data_dir, process
     finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait(timeout=10)
+        stop(process)
 
 
 def test_demo_serve_answers_health_and_the_printed_request(
