@@ -47,7 +47,7 @@ def copy_store(source: SqlStore, target: SqlStore, progress: Progress | None = N
     report = CopyReport()
     tell = progress or (lambda *_: None)
     for table in TABLES:
-        report.rows[table.name] = _copy_table(source.engine, target.engine, table, tell)
+        report.rows[str(table.name)] = _copy_table(source.engine, target.engine, table, tell)
     _advance_sequences(target.engine)
     keys = _blob_keys(target.engine)
     report.blobs_copied = _copy_blobs(source, target, keys, tell)

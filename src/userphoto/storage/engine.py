@@ -12,7 +12,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import ExceptionContext
 
-from userphoto.core.errors import StoreUnavailable
+from userphoto.core.errors import StoreUnavailable, UserPhotoError
 
 # psycopg's OperationalError covers a refused, lost or shut-down server connection.
 _CONNECT_ERRORS = (psycopg.OperationalError, ConnectionError)
@@ -73,7 +73,7 @@ def migrate(engine: Engine, revision: str = "head") -> None:
     command.upgrade(alembic_config(engine), revision)
 
 
-class SchemaMismatch(RuntimeError):
+class SchemaMismatch(UserPhotoError):
     """The database schema is not the one this version of userphoto was built for."""
 
 
