@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from userphoto.config import Settings
 from userphoto.core.auth import AuthService
+from userphoto.core.fetching import FetchPolicy
 from userphoto.core.photos import PipelineLimits
 from userphoto.core.secrets import SecretBox
 from userphoto.core.services import ApiUserService, DirectoryService, PhotoService, Services
+from userphoto.core.staging import StagingService
+from userphoto.net.fetch import PinnedFetcher
 from userphoto.storage import open_store
 
 
@@ -19,14 +24,25 @@ def pipeline_limits(settings: Settings) -> PipelineLimits:
     )
 
 
+def fetch_policy(settings: Settings) -> FetchPolicy:
+    return FetchPolicy.parse(
+        settings.fetch_blocked_networks,
+        settings.fetch_allowed_networks,
+        settings.fetch_timeout,
+        settings.fetch_max_redirects,
+    )
+
+
 def open_services(settings: Settings) -> Services:
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
     store = open_store(settings)
+    photos = PhotoService(store, pipeline_limits(settings), settings.photo_history)
     box = SecretBox.from_setting_or_file(settings.server_key, settings.data_dir / "server.key")
     return Services(
         directory=DirectoryService(store),
-        photos=PhotoService(store, pipeline_limits(settings), settings.photo_history),
+        photos=photos,
         api_users=ApiUserService(store, box),
         auth=AuthService(store),
         store=store,
+        staging=StagingService(store, photos, timedelta(seconds=settings.docspace_staged_lifetime)),
+        fetcher=PinnedFetcher(fetch_policy(settings)),
     )

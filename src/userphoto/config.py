@@ -137,6 +137,11 @@ class Settings:
         32 * 1024 * 1024,
         "Memory for Gravatar avatars resized to sizes no stored rendition has, in bytes.",
     )
+    negotiate_image_formats: bool = setting(
+        False,
+        "Send Gravatar avatars as AVIF or WebP to clients whose Accept names them "
+        "(rendered once, kept with the resized avatars); JPEG otherwise.",
+    )
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:

@@ -19,8 +19,15 @@ from userphoto.core.model import USER_INT_FIELDS
 from userphoto.dialects.onoffice.fields import WIRE_TO_CORE
 
 # Import files use the onOffice `user` resource's field names, plus the messenger id
-# the `userphoto` resource answers with.
-ONOFFICE_USER_FIELDS: Mapping[str, str] = {**WIRE_TO_CORE, "messengerUId": "messenger_uid"}
+# the `userphoto` resource answers with and whether the user is an admin.
+ONOFFICE_USER_FIELDS: Mapping[str, str] = {
+    **WIRE_TO_CORE,
+    "messengerUId": "messenger_uid",
+    "isAdmin": "is_admin",
+}
+_USER_BOOL_FIELDS = frozenset({"is_admin"})
+_TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+_FALSE_WORDS = frozenset({"", "0", "false", "no", "off"})
 
 ADDRESS_FIELDS: Mapping[str, str] = {
     "id": "id",
@@ -78,7 +85,7 @@ def count_rows(path: Path) -> int:
 
 def user_values(row: Mapping[str, Any]) -> dict[str, Any]:
     """Core user values from an import row keyed by onOffice field names; `Nr` is required."""
-    values = _mapped(row, ONOFFICE_USER_FIELDS, USER_INT_FIELDS)
+    values = _mapped(row, ONOFFICE_USER_FIELDS, USER_INT_FIELDS, _USER_BOOL_FIELDS)
     if values.get("number") is None:
         raise RowProblem("Nr is missing")
     return values
@@ -146,7 +153,10 @@ def _csv_rows(text: str) -> Iterator[SourceRow | BadRow]:
 
 
 def _mapped(
-    row: Mapping[str, Any], names: Mapping[str, str], int_fields: frozenset[str]
+    row: Mapping[str, Any],
+    names: Mapping[str, str],
+    int_fields: frozenset[str],
+    bool_fields: frozenset[str] = frozenset(),
 ) -> dict[str, Any]:
     unknown = sorted(key for key in row if key not in names)
     if unknown:
@@ -156,7 +166,10 @@ def _mapped(
         field = names[key]
         if field in values:
             raise RowProblem(f"field {key!r} given twice (under two names)")
-        values[field] = _int(key, raw) if field in int_fields else _text(key, raw)
+        if field in bool_fields:
+            values[field] = _bool(key, raw)
+        else:
+            values[field] = _int(key, raw) if field in int_fields else _text(key, raw)
     return values
 
 
@@ -168,6 +181,15 @@ def _int(key: str, raw: Any) -> int | None:
     if isinstance(raw, str) and raw.strip().lstrip("-").isdigit():
         return int(raw.strip())
     raise RowProblem(f"{key} must be a whole number, got {raw!r}")
+
+
+def _bool(key: str, raw: Any) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    word = "" if raw is None else str(raw).strip().lower()
+    if word in _TRUE_WORDS | _FALSE_WORDS:
+        return word in _TRUE_WORDS
+    raise RowProblem(f"{key} must be true or false, got {raw!r}")
 
 
 def _text(key: str, raw: Any) -> str:

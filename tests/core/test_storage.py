@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy.exc import IntegrityError
 
 from userphoto.core.errors import NotFound
 from userphoto.core.model import PhotoOwner, Rendition, Right
-from userphoto.core.ports import NewPhoto
+from userphoto.core.ports import NewPhoto, StagedUpload
 from userphoto.core.secrets import SecretBox
 from userphoto.core.services import ApiUserService, Services
 
@@ -124,3 +125,16 @@ def test_another_server_key_cannot_open_secrets(services: Services, tmp_path) ->
     stranger = ApiUserService(services.store, SecretBox.from_setting_or_file("other", tmp_path))
     with pytest.raises(ValueError, match="another server key"):
         stranger.by_token(creds.token)
+
+
+def test_prune_keeps_blobs_a_staged_upload_still_needs(services: Services) -> None:
+    old = new_photo(services, "old")
+    services.store.photos.make_current(ANNA, old)
+    services.store.photos.make_current(ANNA, new_photo(services, "new"))
+    staged_key = old.renditions[0].blob_key
+    services.store.staged.add(
+        StagedUpload("s1", 17, staged_key, 100, 100, "image/jpeg", datetime.now(UTC))
+    )
+    freed = services.store.photos.prune(ANNA, keep=1)
+    assert staged_key not in freed
+    assert freed == {r.blob_key for r in old.renditions[1:]}

@@ -21,6 +21,8 @@ def invoke(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Invoke:
     """Run `userphoto ARGS... --data-dir <the test's data dir>`."""
     for name, *_ in Settings.describe():
         monkeypatch.delenv(name, raising=False)
+    if settings.database_url:
+        monkeypatch.setenv("USERPHOTO_DATABASE_URL", settings.database_url)
     runner = CliRunner()
 
     def run(*args: str) -> Result:

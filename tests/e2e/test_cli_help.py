@@ -16,9 +16,13 @@ EXPECTED = {
     ("serve",),
     ("demo",),
     ("settings",),
+    ("migrate",),
+    ("copy",),
     ("users", "import"),
     ("users", "list"),
     ("users", "show"),
+    ("users", "set-password"),
+    ("users", "set-admin"),
     ("addresses", "import"),
     ("photos", "import"),
     ("photos", "set"),
@@ -26,6 +30,9 @@ EXPECTED = {
     ("apiuser", "create"),
     ("apiuser", "list"),
     ("apiuser", "revoke"),
+    ("apikey", "create"),
+    ("apikey", "list"),
+    ("apikey", "revoke"),
 }
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import typer
 
-from userphoto.cli import addresses, apiusers, photos, users
+from userphoto.cli import addresses, apikeys, apiusers, photos, users
 from userphoto.cli.serving import demo, serve
 from userphoto.cli.settings import show_settings
+from userphoto.cli.store import copy_command, migrate_command
 
 app = typer.Typer(
     name="userphoto",
@@ -19,7 +20,10 @@ app = typer.Typer(
 app.command("serve")(serve)
 app.command("demo")(demo)
 app.command("settings")(show_settings)
+app.command("migrate")(migrate_command)
+app.command("copy")(copy_command)
 app.add_typer(users.app, name="users")
 app.add_typer(addresses.app, name="addresses")
 app.add_typer(photos.app, name="photos")
 app.add_typer(apiusers.app, name="apiuser")
+app.add_typer(apikeys.app, name="apikey")

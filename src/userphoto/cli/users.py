@@ -9,9 +9,11 @@ import typer
 from rich.table import Table
 
 from userphoto.cli.common import (
+    EXIT_BAD_INPUT,
     DataDirOption,
     JsonOption,
     console,
+    fail,
     opened_services,
     print_json,
     user_record,
@@ -22,7 +24,9 @@ from userphoto.core.query import MAX_LIMIT, SortKey, UserQuery
 from userphoto.records import user_values
 
 app = typer.Typer(
-    help="Directory users: import, list, show.", no_args_is_help=True, rich_markup_mode="markdown"
+    help="Directory users: import, list, show, passwords and admins.",
+    no_args_is_help=True,
+    rich_markup_mode="markdown",
 )
 
 UserRef = Annotated[str, typer.Argument(help="User number (Nr), e-mail, UUID or user name.")]
@@ -34,7 +38,7 @@ def import_users(
         Path,
         typer.Argument(
             help="CSV or JSON Lines file keyed by onOffice field names (Nr, Name, Vorname, "
-            "Nachname, email, Kuerzel, adrId:adressen.ID, ..., messengerUId).",
+            "Nachname, email, Kuerzel, adrId:adressen.ID, ..., messengerUId, isAdmin).",
             show_default=False,
         ),
     ],
@@ -102,3 +106,40 @@ def _photo_summary(user: User, owner_kind: str | None) -> str | None:
     if owner_kind is None:
         return None
     return "own" if owner_kind == "user" else f"address {user.address_id}"
+
+
+@app.command("set-password")
+def set_password(
+    user: UserRef,
+    password: Annotated[
+        str | None,
+        typer.Option(
+            "--password",
+            help="The new password; asked for (hidden, twice) when left out.",
+            show_default=False,
+        ),
+    ] = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Set the password USER logs in with (DocSpace Basic auth and login tokens)."""
+    if password is None:
+        password = typer.prompt("New password", hide_input=True, confirmation_prompt=True)
+    if not password:
+        fail("the password must not be empty", EXIT_BAD_INPUT)
+    with opened_services(data_dir) as services:
+        found = services.directory.resolve_user(user)
+        services.auth.set_password(found.number, password)
+    console.print(f"password set for user {found.number}")
+
+
+@app.command("set-admin")
+def set_admin(
+    user: UserRef,
+    off: Annotated[bool, typer.Option("--off", help="Take the admin right away instead.")] = False,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Make USER an admin, who may change every user's photo (or stop, with --off)."""
+    with opened_services(data_dir) as services:
+        found = services.directory.resolve_user(user)
+        services.directory.save_user({"number": found.number, "is_admin": not off})
+    console.print(f"user {found.number} is {'no longer' if off else 'now'} an admin")

@@ -74,6 +74,32 @@ class PhotoStore(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class StagedUpload:
+    """An upload held back for a later crop; its blob is the normalised original."""
+
+    id: str
+    user_number: int
+    blob_key: str
+    width: int
+    height: int
+    media_type: str
+    created_at: datetime
+
+
+class StagedUploadStore(Protocol):
+    def add(self, upload: StagedUpload) -> None: ...
+    def get(self, upload_id: str) -> StagedUpload | None: ...
+
+    def remove(self, upload_id: str) -> set[str]:
+        """Forget the upload; return blob keys nothing references now (photos included)."""
+        ...
+
+    def expire(self, before: datetime) -> set[str]:
+        """Forget uploads made before `before`; return blob keys nothing references now."""
+        ...
+
+
 class BlobStore(Protocol):
     """Content-addressed bytes: the key is the SHA-256 of the content."""
 
@@ -89,6 +115,7 @@ class Store(Protocol):
     api_keys: ApiKeyStore
     sessions: SessionStore
     photos: PhotoStore
+    staged: StagedUploadStore
     blobs: BlobStore
 
     def close(self) -> None: ...

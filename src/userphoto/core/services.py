@@ -6,11 +6,12 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from userphoto.core.auth import AuthService
 from userphoto.core.errors import Conflict, InvalidValue, NotFound
+from userphoto.core.fetching import UrlFetcher
 from userphoto.core.model import (
     ADDRESS_WRITABLE_FIELDS,
     USER_WRITABLE_FIELDS,
@@ -36,6 +37,9 @@ from userphoto.core.secrets import (
     random_string,
     token_hash,
 )
+
+if TYPE_CHECKING:
+    from userphoto.core.staging import StagingService
 
 _UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-?([0-9a-fA-F]{4}-?){3}[0-9a-fA-F]{12}$")
 
@@ -67,6 +71,13 @@ class DirectoryService:
             found = self._store.users.by_username(ref)
         if found is None:
             raise NotFound("user", ref)
+        return found
+
+    def by_email_hash(self, digest: str) -> User:
+        """A user by the MD5 or SHA-256 hex of their trimmed, lower-cased e-mail (avatar URLs)."""
+        found = self._store.users.by_email_hash(digest.lower())
+        if found is None:
+            raise NotFound("user", digest)
         return found
 
     def save_user(self, values: dict[str, Any], password: str | None = None) -> User:
@@ -220,6 +231,8 @@ class Services:
     api_users: ApiUserService
     auth: AuthService
     store: Store
+    staging: StagingService
+    fetcher: UrlFetcher
 
     def close(self) -> None:
         self.store.close()

@@ -12,7 +12,7 @@ from starlette.routing import BaseRoute
 from userphoto.config import Settings
 from userphoto.core.services import Services
 
-REGISTERED: tuple[str, ...] = ("onoffice",)
+REGISTERED: tuple[str, ...] = ("onoffice", "ews", "docspace", "graph", "gravatar")
 
 
 def all_routes(services: Services, settings: Settings) -> list[BaseRoute]:

@@ -11,7 +11,7 @@ from sqlalchemy.engine import RowMapping
 
 from userphoto.core.model import OwnerKind, Photo, PhotoOwner, Rendition
 from userphoto.core.ports import NewPhoto
-from userphoto.storage.schema import ORIGINAL_SIZE, photo_renditions, photos
+from userphoto.storage.schema import ORIGINAL_SIZE, photo_renditions, photos, staged_uploads
 
 
 class SqlPhotoStore:
@@ -86,7 +86,11 @@ class SqlPhotoStore:
             conn.execute(delete(photos).where(photos.c.id.in_(doomed)))
             still_used = set(
                 conn.execute(
-                    select(photo_renditions.c.blob_key).where(photo_renditions.c.blob_key.in_(keys))
+                    select(photo_renditions.c.blob_key)
+                    .where(photo_renditions.c.blob_key.in_(keys))
+                    .union(
+                        select(staged_uploads.c.blob_key).where(staged_uploads.c.blob_key.in_(keys))
+                    )
                 ).scalars()
             )
         return keys - still_used

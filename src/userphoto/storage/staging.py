@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import Connection, Engine, delete, insert, select
+from sqlalchemy import ColumnElement, Connection, Engine, delete, insert, select
 from sqlalchemy.engine import RowMapping
 
 from userphoto.core.ports import StagedUpload
@@ -43,7 +43,7 @@ class SqlStagedUploadStore:
     def expire(self, before: datetime) -> set[str]:
         return self._drop(staged_uploads.c.created_at < before)
 
-    def _drop(self, condition) -> set[str]:
+    def _drop(self, condition: ColumnElement[bool]) -> set[str]:
         with self._engine.begin() as conn:
             keys = set(conn.execute(select(staged_uploads.c.blob_key).where(condition)).scalars())
             conn.execute(delete(staged_uploads).where(condition))

@@ -1,0 +1,31 @@
+"""The EWS errors this dialect answers with, as exceptions its handlers raise.
+
+A fault about a well-formed request (a bad address, size or permission) goes out on SOAP
+with HTTP 500, as Exchange sends it: exchangelib and the EWS Managed API read a fault's
+detail only from a 500. A request that is not a readable SOAP envelope at all (hostile or
+broken XML, an oversized body) has no EWS conversation to keep: its fault carries the
+4xx `status` that says so, and a 500 never stands for a request the server could not read.
+"""
+
+from __future__ import annotations
+
+SCHEMA_VALIDATION = "ErrorSchemaValidation"
+INVALID_REQUEST = "ErrorInvalidRequest"
+INVALID_SMTP_ADDRESS = "ErrorInvalidSmtpAddress"
+INVALID_PHOTO_SIZE = "ErrorInvalidPhotoSize"
+INVALID_SERVER_VERSION = "ErrorInvalidServerVersion"
+INVALID_ARGUMENT = "ErrorInvalidArgument"
+ACCESS_DENIED = "ErrorAccessDenied"
+NON_EXISTENT_MAILBOX = "ErrorNonExistentMailbox"
+
+
+class EwsFault(Exception):
+    def __init__(self, code: str, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.status = status
+
+
+class NoPhoto(Exception):
+    """The person has no photo, or is not in the directory: HTTP 404 on both transports."""

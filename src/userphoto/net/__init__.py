@@ -1,0 +1,1 @@
+"""Network adapters: outbound HTTP the core asks for through its ports."""
