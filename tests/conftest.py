@@ -29,7 +29,10 @@ def database_url(request: pytest.FixtureRequest) -> Iterator[str]:
 @pytest.fixture
 def settings(tmp_path: Path, database_url: str) -> Settings:
     return Settings(
-        data_dir=tmp_path / "data", public_url="http://testserver", database_url=database_url
+        data_dir=tmp_path / "data",
+        public_url="http://testserver",
+        database_url=database_url,
+        server_key="test-server-key" if database_url else "",
     )
 
 

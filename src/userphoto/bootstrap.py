@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from userphoto.config import Settings
 from userphoto.core.auth import AuthService
+from userphoto.core.errors import UserPhotoError
 from userphoto.core.fetching import FetchPolicy
 from userphoto.core.photos import PipelineLimits
 from userphoto.core.secrets import SecretBox
@@ -33,10 +34,21 @@ def fetch_policy(settings: Settings) -> FetchPolicy:
     )
 
 
+def secret_box(settings: Settings) -> SecretBox:
+    """The server key: from the settings, or, on the embedded default only, the data dir."""
+    if not settings.server_key and not settings.effective_database_url.startswith("sqlite"):
+        # Every node must open the same secrets, and a node keeps no state of its own.
+        raise UserPhotoError(
+            "USERPHOTO_SERVER_KEY must be set when the store is shared (PostgreSQL): "
+            "every node needs the same key"
+        )
+    return SecretBox.from_setting_or_file(settings.server_key, settings.data_dir / "server.key")
+
+
 def open_services(settings: Settings) -> Services:
+    box = secret_box(settings)
     store = open_store(settings)
     photos = PhotoService(store, pipeline_limits(settings), settings.photo_history)
-    box = SecretBox.from_setting_or_file(settings.server_key, settings.data_dir / "server.key")
     return Services(
         directory=DirectoryService(store),
         photos=photos,

@@ -65,10 +65,18 @@ def test_a_change_made_by_another_process_is_seen(settings: Settings, services: 
     script = (
         "import sys; from pathlib import Path; from userphoto.bootstrap import open_services;"
         "from userphoto.config import Settings;"
-        "s = open_services(Settings(data_dir=Path(sys.argv[1]), database_url=sys.argv[2]));"
+        "s = open_services(Settings(data_dir=Path(sys.argv[1]), database_url=sys.argv[2],"
+        " server_key=sys.argv[3]));"
         "s.directory.save_user({'number': 1, 'city': 'Köln'}); s.close()"
     )
-    argv = [sys.executable, "-c", script, str(settings.data_dir), settings.database_url]
+    argv = [
+        sys.executable,
+        "-c",
+        script,
+        str(settings.data_dir),
+        settings.database_url,
+        settings.server_key,
+    ]
     subprocess.run(argv, check=True)
     within_a_second(lambda: services.directory.user(1).city, "Köln")
 

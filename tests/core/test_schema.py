@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import text
 
 from tests.databases import postgres_schema
+from userphoto.bootstrap import open_services
 from userphoto.config import Settings
-from userphoto.core.errors import StoreUnavailable
+from userphoto.core.errors import StoreUnavailable, UserPhotoError
 from userphoto.storage import open_store
 from userphoto.storage.engine import SchemaMismatch, make_engine, migrate, schema_state
 
@@ -51,3 +52,10 @@ def test_an_unreachable_database_is_store_unavailable(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path, database_url="postgresql://postgres@127.0.0.1:1/x")
     with pytest.raises(StoreUnavailable):
         open_store(settings)
+
+
+def test_a_shared_store_needs_the_server_key_from_the_settings(tmp_path: Path) -> None:
+    with postgres_schema() as url:
+        with pytest.raises(UserPhotoError, match="USERPHOTO_SERVER_KEY must be set"):
+            open_services(Settings(data_dir=tmp_path, database_url=url))
+        assert not (tmp_path / "server.key").exists()

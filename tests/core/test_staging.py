@@ -28,7 +28,9 @@ def services(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Service
             services = fake_services()
         else:
             url = stack.enter_context(postgres_schema()) if request.param == "postgresql" else ""
-            services = open_services(Settings(data_dir=tmp_path / "data", database_url=url))
+            services = open_services(
+                Settings(data_dir=tmp_path / "data", database_url=url, server_key="test")
+            )
         stack.callback(services.close)
         services.directory.save_user({"number": 7, "username": "gus"})
         services.directory.save_user({"number": 8, "username": "hal"})

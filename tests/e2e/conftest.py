@@ -23,6 +23,7 @@ def invoke(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Invoke:
         monkeypatch.delenv(name, raising=False)
     if settings.database_url:
         monkeypatch.setenv("USERPHOTO_DATABASE_URL", settings.database_url)
+        monkeypatch.setenv("USERPHOTO_SERVER_KEY", settings.server_key)
     runner = CliRunner()
 
     def run(*args: str) -> Result:

@@ -20,13 +20,14 @@ def request_principal(request: Request, auth: AuthService) -> Principal | None:
     scheme, _, credentials = request.headers.get("authorization", "").partition(" ")
     credentials = credentials.strip()
     if scheme.lower() == "basic":
-        return _basic(credentials, auth)
+        return basic_principal(credentials, auth)
     if scheme.lower() == "bearer" and credentials:
         return auth.by_key(credentials)
     return None
 
 
-def _basic(credentials: str, auth: AuthService) -> Principal | None:
+def basic_principal(credentials: str, auth: AuthService) -> Principal | None:
+    """The user a Basic `base64(login:password)` value names, if the password matches."""
     try:
         decoded = base64.b64decode(credentials, validate=True).decode("utf-8")
     except (binascii.Error, UnicodeDecodeError):

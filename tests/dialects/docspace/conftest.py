@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import docspace_api_sdk as ds
 import pytest
@@ -30,14 +29,9 @@ class Person:
 
 
 @pytest.fixture
-def settings(tmp_path: Path, database_url: str) -> Settings:
-    return Settings(
-        data_dir=tmp_path / "data",
-        database_url=database_url,
-        public_url="http://testserver",
-        fetch_allowed_networks="127.0.0.1/32",
-        fetch_timeout=1,
-    )
+def settings(settings: Settings) -> Settings:
+    """The shared settings, letting the fetcher reach the tests' loopback image servers."""
+    return settings.with_(fetch_allowed_networks="127.0.0.1/32", fetch_timeout=1)
 
 
 def _person(services: Services, values: dict, password: str) -> Person:

@@ -7,13 +7,11 @@ token too, as DocSpace's cookie handler strips the word.
 
 from __future__ import annotations
 
-import base64
-import binascii
-
 from starlette.requests import Request
 
 from userphoto.core.auth import API_KEY_PREFIX, AuthService
 from userphoto.core.model import Principal
+from userphoto.web.auth import basic_principal
 
 COOKIE_NAME = "asc_auth_key"
 
@@ -25,7 +23,7 @@ def authenticate(auth: AuthService, request: Request) -> Principal | None:
         return auth.by_session(token) if token else None
     scheme, _, value = header.partition(" ")
     if scheme.lower() == "basic":
-        return _basic(auth, value.strip())
+        return basic_principal(value.strip(), auth)
     if scheme.lower() == "bearer":
         header = value.strip()
     if header.startswith(API_KEY_PREFIX):
@@ -35,14 +33,3 @@ def authenticate(auth: AuthService, request: Request) -> Principal | None:
 
 def used_basic(request: Request) -> bool:
     return request.headers.get("authorization", "").lower().startswith("basic ")
-
-
-def _basic(auth: AuthService, encoded: str) -> Principal | None:
-    try:
-        decoded = base64.b64decode(encoded, validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError):
-        return None
-    login, sep, password = decoded.partition(":")
-    if not sep or not login:
-        return None
-    return auth.login(login, password)

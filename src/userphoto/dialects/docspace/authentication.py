@@ -16,11 +16,11 @@ from userphoto.dialects.docspace.envelope import Reply, error, success, validati
 from userphoto.dialects.docspace.errors import ValidationFailed
 from userphoto.dialects.docspace.requests import (
     MAX_JSON_BYTES,
-    bounded_body,
     json_object,
     optional_bool,
     optional_string,
 )
+from userphoto.web.bodies import bounded_body
 
 AUTHENTICATION_FAILED = "User authentication failed"
 _FIELDS = {

@@ -31,9 +31,9 @@ from userphoto.dialects.docspace.requests import (
     FORM_OVERHEAD_BYTES,
     MAX_JSON_BYTES,
     UploadForm,
-    bounded_body,
     upload_form,
 )
+from userphoto.web.bodies import bounded_body
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,8 @@ import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
+from userphoto.web.unavailable import RETRY_AFTER
+
 JSON_TYPE = "application/json; charset=utf-8"
 VALIDATION_TITLE = "One or more validation errors occurred."
 VALIDATION_TYPE = "https://tools.ietf.org/html/rfc9110#section-15.5.1"
@@ -44,7 +46,10 @@ def success(request: Request, reply: Reply) -> Response:
 
 
 def error(status: int, message: str) -> Response:
-    return _json({"error": {"message": message}, "status": 1, "statusCode": status}, status)
+    response = _json({"error": {"message": message}, "status": 1, "statusCode": status}, status)
+    if status == 503:
+        response.headers["Retry-After"] = RETRY_AFTER
+    return response
 
 
 def validation_failure(request: Request, errors: Mapping[str, list[str]]) -> Response:

@@ -28,18 +28,6 @@ _UINT32 = (0, 2**32 - 1)
 Check = Callable[[Any], Any]
 
 
-async def bounded_body(request: Request, limit: int) -> bytes | None:
-    """The whole body, or None once it grows past `limit` bytes."""
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            return None
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
 def json_object(body: bytes | None, fields: Mapping[str, Check]) -> dict[str, Any]:
     """The body's fields, each passed through its check; absent fields are left out."""
     if body is None:

@@ -17,6 +17,8 @@ INVALID_SERVER_VERSION = "ErrorInvalidServerVersion"
 INVALID_ARGUMENT = "ErrorInvalidArgument"
 ACCESS_DENIED = "ErrorAccessDenied"
 NON_EXISTENT_MAILBOX = "ErrorNonExistentMailbox"
+# Exchange's answer when it asks the client to back off and come again.
+SERVER_BUSY = "ErrorServerBusy"
 
 
 class EwsFault(Exception):

@@ -9,12 +9,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from userphoto.config import Settings
+from userphoto.core.errors import StoreUnavailable
 from userphoto.core.model import Principal
 from userphoto.core.services import Services
 from userphoto.dialects.ews.envelopes import envelope, get_photo_response, set_photo_response
 from userphoto.dialects.ews.faults import (
     INVALID_REQUEST,
     SCHEMA_VALIDATION,
+    SERVER_BUSY,
     EwsFault,
     NoPhoto,
 )
@@ -25,6 +27,7 @@ from userphoto.dialects.ews.sizes import side_of
 from userphoto.web.auth import request_principal
 from userphoto.web.bodies import bounded_body
 from userphoto.web.photos import CachePolicy, cache_headers, is_not_modified
+from userphoto.web.unavailable import RETRY_AFTER
 
 _PHOTO_TYPES = frozenset({"UserPhoto", "ProfileHeaderPhoto"})
 
@@ -44,6 +47,20 @@ class SoapEndpoint:
         }
 
     async def handle(self, request: Request) -> Response:
+        try:
+            return await self._handle(request)
+        except StoreUnavailable:
+            response = fault_response(
+                EwsFault(
+                    SERVER_BUSY,
+                    "The server cannot service this request right now. Try again later.",
+                ),
+                503,
+            )
+            response.headers["Retry-After"] = RETRY_AFTER
+            return response
+
+    async def _handle(self, request: Request) -> Response:
         principal = await run_in_threadpool(request_principal, request, self._services.auth)
         if principal is None:
             return unauthorized()

@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from userphoto.web.auth import CHALLENGE
+from userphoto.web.unavailable import RETRY_AFTER
 
 # The codes Graph uses for these cases (see the protocol notes); clients match on them.
 PHOTO_NOT_FOUND = "ErrorEntityNotFound"
@@ -17,6 +18,7 @@ ACCESS_DENIED = "Authorization_RequestDenied"
 INVALID_REQUEST = "invalidRequest"
 TOO_LARGE = "RequestBodyTooLarge"
 UNAUTHENTICATED = "InvalidAuthenticationToken"
+SERVICE_NOT_AVAILABLE = "serviceNotAvailable"
 
 
 class GraphError(Exception):
@@ -25,6 +27,11 @@ class GraphError(Exception):
         self.status = status
         self.code = code
         self.message = message
+
+
+UNAVAILABLE = GraphError(
+    503, SERVICE_NOT_AVAILABLE, "The service is temporarily unavailable. Try again later."
+)
 
 
 def error_response(request: Request, error: GraphError) -> JSONResponse:
@@ -36,5 +43,7 @@ def error_response(request: Request, error: GraphError) -> JSONResponse:
     headers = {"Cache-Control": "no-store"}
     if error.status == 401:
         headers["WWW-Authenticate"] = CHALLENGE
+    if error.status == 503:
+        headers["Retry-After"] = RETRY_AFTER
     body = {"error": {"code": error.code, "message": error.message, "innerError": inner}}
     return JSONResponse(body, status_code=error.status, headers=headers)

@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from userphoto.config import Settings
-from userphoto.core.errors import InvalidImage, NotFound
+from userphoto.core.errors import InvalidImage, NotFound, StoreUnavailable
 from userphoto.core.model import Photo, PhotoOwner, Principal, Rendition, User
 from userphoto.core.services import Services
 from userphoto.dialects.graph.errors import (
@@ -19,6 +19,7 @@ from userphoto.dialects.graph.errors import (
     PHOTO_NOT_FOUND,
     TOO_LARGE,
     UNAUTHENTICATED,
+    UNAVAILABLE,
     USER_NOT_FOUND,
     GraphError,
     error_response,
@@ -50,6 +51,8 @@ class GraphPhotos:
                 return await run_in_threadpool(handler, request, principal)
             except GraphError as error:
                 return error_response(request, error)
+            except StoreUnavailable:
+                return error_response(request, UNAVAILABLE)
 
         return endpoint
 
@@ -64,6 +67,8 @@ class GraphPhotos:
             return await run_in_threadpool(self._put, request, principal, body)
         except GraphError as error:
             return error_response(request, error)
+        except StoreUnavailable:
+            return error_response(request, UNAVAILABLE)
 
     def metadata(self, request: Request, principal: Principal) -> Response:
         user, photo = self._photo(request, principal)
