@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
+from tests.databases import postgres_schema
+from tests.e2e.conftest import image_bytes
 from tests.e2e.processes import SCRIPT, free_port, stop, wait_for_health
+from userphoto.bootstrap import open_services
+from userphoto.config import Settings
+from userphoto.core.model import PhotoOwner
 
 
 @pytest.fixture
@@ -89,3 +96,34 @@ def test_serve_with_workers_passes_the_data_dir_through_the_environment(tmp_path
         process.terminate()
         output, _ = process.communicate(timeout=30)
     assert "Application startup complete" in output
+
+
+def test_serve_with_workers_on_postgres_sees_changes_in_every_worker(tmp_path: Path) -> None:
+    with postgres_schema() as url:
+        settings = Settings(data_dir=tmp_path / "seed", database_url=url, server_key="k")
+        services = open_services(settings)
+        services.directory.save_user({"number": 1, "email": "ada@example.org"})
+        port = free_port()
+        env = {**os.environ, "USERPHOTO_DATABASE_URL": url, "USERPHOTO_SERVER_KEY": "k"}
+        argv = [str(SCRIPT), "serve", "--workers", "2", "--port", str(port)]
+        with (tmp_path / "server.log").open("w") as log:
+            process = subprocess.Popen(
+                [*argv, "--data-dir", str(tmp_path / "node")],
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
+        try:
+            base = f"http://127.0.0.1:{port}"
+            wait_for_health(base, process)
+            link = f"{base}/smart20/Dateien/userphoto/users/Userphoto_1.jpg"
+            # New connections spread over both workers; each must see the photo at once.
+            assert {httpx.get(link, timeout=5).status_code for _ in range(6)} == {404}
+            services.photos.set_photo(PhotoOwner.user(1), image_bytes())
+            time.sleep(1.0)
+            assert {httpx.get(link, timeout=5).status_code for _ in range(10)} == {200}
+        finally:
+            services.close()
+            process.terminate()
+            process.wait(timeout=30)
