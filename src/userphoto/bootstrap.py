@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from userphoto.config import Settings
+from userphoto.core.audit import AuditService
 from userphoto.core.auth import AuthService
 from userphoto.core.errors import UserPhotoError
 from userphoto.core.fetching import FetchPolicy
+from userphoto.core.history import HistoryService
 from userphoto.core.photos import PipelineLimits
 from userphoto.core.secrets import SecretBox
 from userphoto.core.services import ApiUserService, DirectoryService, PhotoService, Services
@@ -57,4 +59,6 @@ def open_services(settings: Settings) -> Services:
         store=store,
         staging=StagingService(store, photos, timedelta(seconds=settings.docspace_staged_lifetime)),
         fetcher=PinnedFetcher(fetch_policy(settings)),
+        history=HistoryService(store, settings.photo_history),
+        audit=AuditService(store),
     )

@@ -17,9 +17,11 @@ from typing import Any
 
 from cryptography.fernet import Fernet
 
+from userphoto.core.audit import AuditEntry, AuditService
 from userphoto.core.auth import AuthService
 from userphoto.core.errors import NotFound
 from userphoto.core.fetching import FetchRefused
+from userphoto.core.history import HistoryService
 from userphoto.core.model import Address, ApiKey, ApiUser, Photo, PhotoOwner, User
 from userphoto.core.photos import PipelineLimits
 from userphoto.core.ports import NewPhoto, StagedUpload
@@ -267,8 +269,45 @@ class FakePhotoStore:
         still_used = {r.blob_key for p in self._photos.values() for r in p.renditions}
         return keys - still_used
 
+    def versions(self, owner: PhotoOwner) -> list[Photo]:
+        return sorted(
+            (p for p in self._photos.values() if p.owner == owner), key=lambda p: p.id, reverse=True
+        )
+
+    def restore(self, owner: PhotoOwner, photo_id: int) -> Photo | None:
+        photo = self._photos.get(photo_id)
+        if photo is None or photo.owner != owner:
+            return None
+        self._current[owner] = photo_id
+        return photo
+
     def blob_keys(self) -> set[str]:
         return {r.blob_key for p in self._photos.values() for r in p.renditions}
+
+
+class FakeAuditStore:
+    def __init__(self) -> None:
+        self.entries: list[AuditEntry] = []
+
+    def add(self, entry: AuditEntry) -> AuditEntry:
+        saved = replace(entry, id=len(self.entries) + 1)
+        self.entries.append(saved)
+        return saved
+
+    def list(self, owner: PhotoOwner | None, limit: int, offset: int) -> Page[AuditEntry]:
+        found = [e for e in reversed(self.entries) if owner is None or e.owner == owner]
+        return Page(found[offset : offset + limit], len(found))
+
+
+class FakePhotoHistoryStore:
+    def __init__(self, photos: FakePhotoStore) -> None:
+        self._photos = photos
+
+    def versions(self, owner: PhotoOwner, limit: int) -> list[Photo]:
+        return self._photos.versions(owner)[:limit]
+
+    def restore(self, owner: PhotoOwner, photo_id: int) -> Photo | None:
+        return self._photos.restore(owner, photo_id)
 
 
 class FakeBlobStore:
@@ -337,6 +376,8 @@ class FakeStore:
         self.photos = FakePhotoStore()
         self.staged = FakeStagedUploadStore(self.photos)
         self.blobs = FakeBlobStore()
+        self.audit = FakeAuditStore()
+        self.history = FakePhotoHistoryStore(self.photos)
         self.closed = False
 
     def close(self) -> None:
@@ -354,4 +395,6 @@ def fake_services(limits: PipelineLimits = DEFAULT_LIMITS, history: int = 5) -> 
         store=store,
         staging=StagingService(store, photos),
         fetcher=FakeUrlFetcher(),
+        history=HistoryService(store, history),
+        audit=AuditService(store),
     )

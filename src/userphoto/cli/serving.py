@@ -90,6 +90,7 @@ def _print_demo(report: DemoReport, settings: Settings) -> None:
         f"each with an address record; drew {report.user_photos_drawn} user photos "
         f"and {report.address_photos_drawn} address photos this run."
     )
+    console.print(f"admin pages: {settings.public_url.rstrip('/')}/admin")
     console.print(f"admin login: {ADMIN_USERNAME} / {credentials.admin_password}")
     console.print(
         f"onOffice API user with read-user-data: token {credentials.reader.token} "

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from userphoto.core.audit import AuditEntry
 from userphoto.core.model import Address, ApiKey, ApiUser, Photo, PhotoOwner, Rendition, User
 from userphoto.core.query import Page, UserQuery
 
@@ -117,5 +118,25 @@ class Store(Protocol):
     photos: PhotoStore
     staged: StagedUploadStore
     blobs: BlobStore
+    audit: AuditStore
+    history: PhotoHistoryStore
 
     def close(self) -> None: ...
+
+
+class AuditStore(Protocol):
+    def add(self, entry: AuditEntry) -> AuditEntry: ...
+
+    def list(self, owner: PhotoOwner | None, limit: int, offset: int) -> Page[AuditEntry]:
+        """Entries newest first, `owner`'s only when given."""
+        ...
+
+
+class PhotoHistoryStore(Protocol):
+    def versions(self, owner: PhotoOwner, limit: int) -> list[Photo]:
+        """The owner's stored versions, current or not, newest first."""
+        ...
+
+    def restore(self, owner: PhotoOwner, photo_id: int) -> Photo | None:
+        """Make the owner's version `photo_id` current in one transaction; None if unknown."""
+        ...

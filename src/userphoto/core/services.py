@@ -9,9 +9,11 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+from userphoto.core.audit import CLI, Actor, AuditAction, AuditService
 from userphoto.core.auth import AuthService
 from userphoto.core.errors import Conflict, InvalidValue, NotFound
 from userphoto.core.fetching import UrlFetcher
+from userphoto.core.history import HistoryService
 from userphoto.core.model import (
     ADDRESS_WRITABLE_FIELDS,
     USER_WRITABLE_FIELDS,
@@ -126,19 +128,39 @@ class PhotoService:
         self._store = store
         self.limits = limits
         self._history = max(1, history)
+        self._audit = AuditService(store)
 
-    def set_photo(self, owner: PhotoOwner, data: bytes, crop: CropBox | None = None) -> Photo:
+    def set_photo(
+        self,
+        owner: PhotoOwner,
+        data: bytes,
+        crop: CropBox | None = None,
+        actor: Actor = CLI,
+    ) -> Photo:
         self._check_owner(owner)
-        return self.store_rendered(owner, render_photo(data, self.limits, crop))
+        return self.store_rendered(owner, render_photo(data, self.limits, crop), actor)
 
-    def recrop(self, owner: PhotoOwner, crop: CropBox | None) -> Photo:
+    def recrop(self, owner: PhotoOwner, crop: CropBox | None, actor: Actor = CLI) -> Photo:
         """Render the current photo again from its stored original, with a new crop box."""
         photo = self.current(owner)
         if photo is None:
             raise NotFound("photo", owner)
-        return self.set_photo(owner, self.read(photo.original), crop)
+        rendered = render_photo(self.read(photo.original), self.limits, crop)
+        return self.store_rendered(owner, rendered, actor, AuditAction.CROP)
 
-    def store_rendered(self, owner: PhotoOwner, rendered: RenderedPhoto) -> Photo:
+    def store_rendered(
+        self,
+        owner: PhotoOwner,
+        rendered: RenderedPhoto,
+        actor: Actor = CLI,
+        action: AuditAction = AuditAction.SET,
+    ) -> Photo:
+        before = self.current(owner)
+        photo = self._switch_to(owner, rendered)
+        self._audit.record(actor, action, owner, before, photo)
+        return photo
+
+    def _switch_to(self, owner: PhotoOwner, rendered: RenderedPhoto) -> Photo:
         # Blobs first, then one transaction switches the owner: a crash in between leaves
         # only unreferenced blobs, never a photo with missing renditions.
         renditions = tuple(
@@ -151,8 +173,12 @@ class PhotoService:
         self._drop_blobs(self._store.photos.prune(owner, self._history))
         return photo
 
-    def delete_photo(self, owner: PhotoOwner) -> bool:
-        return self._store.photos.clear(owner)
+    def delete_photo(self, owner: PhotoOwner, actor: Actor = CLI) -> bool:
+        before = self.current(owner)
+        cleared = self._store.photos.clear(owner)
+        if cleared:
+            self._audit.record(actor, AuditAction.DELETE, owner, before, None)
+        return cleared
 
     def current(self, owner: PhotoOwner) -> Photo | None:
         return self._store.photos.current(owner)
@@ -233,6 +259,8 @@ class Services:
     store: Store
     staging: StagingService
     fetcher: UrlFetcher
+    history: HistoryService
+    audit: AuditService
 
     def close(self) -> None:
         self.store.close()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, datetime, timedelta
 
+from userphoto.core.audit import CLI, Actor
 from userphoto.core.errors import NotFound
 from userphoto.core.model import CropBox, Photo, PhotoOwner
 from userphoto.core.photos import render_photo
@@ -63,10 +64,13 @@ class StagingService:
     def read(self, upload: StagedUpload) -> bytes:
         return self._store.blobs.get(upload.blob_key)
 
-    def commit(self, upload_id: str, user_number: int, crop: CropBox | None) -> Photo:
+    def commit(
+        self, upload_id: str, user_number: int, crop: CropBox | None, actor: Actor = CLI
+    ) -> Photo:
         """Make the upload the user's photo, cut to `crop` (in the staged picture's pixels)."""
         upload = self.get(upload_id, user_number)
-        photo = self._photos.set_photo(PhotoOwner.user(user_number), self.read(upload), crop)
+        owner = PhotoOwner.user(user_number)
+        photo = self._photos.set_photo(owner, self.read(upload), crop, actor)
         self._drop_blobs(self._store.staged.remove(upload_id))
         return photo
 

@@ -12,7 +12,15 @@ from starlette.routing import BaseRoute
 from userphoto.config import Settings
 from userphoto.core.services import Services
 
-REGISTERED: tuple[str, ...] = ("onoffice", "ews", "docspace", "graph", "gravatar")
+REGISTERED: tuple[str, ...] = (
+    "onoffice",
+    "ews",
+    "docspace",
+    "graph",
+    "gravatar",
+    "admin",
+    "native",
+)
 
 
 def all_routes(services: Services, settings: Settings) -> list[BaseRoute]:

@@ -18,11 +18,13 @@ from userphoto.core.caching import (
 )
 from userphoto.core.ports import AddressStore, BlobStore, PhotoStore, UserStore
 from userphoto.storage.api_users import SqlApiUserStore
+from userphoto.storage.audit import SqlAuditStore
 from userphoto.storage.blobs import FileBlobStore
 from userphoto.storage.changes import change_feed
 from userphoto.storage.credentials import SqlApiKeyStore, SqlSessionStore
 from userphoto.storage.dbblobs import SqlBlobStore
 from userphoto.storage.engine import ensure_schema, make_engine
+from userphoto.storage.history import SqlPhotoHistoryStore
 from userphoto.storage.photos import SqlPhotoStore
 from userphoto.storage.staging import SqlStagedUploadStore
 from userphoto.storage.users import SqlAddressStore, SqlUserStore
@@ -40,6 +42,8 @@ class SqlStore:
     photos: PhotoStore
     staged: SqlStagedUploadStore
     blobs: BlobStore
+    audit: SqlAuditStore
+    history: SqlPhotoHistoryStore
 
     def close(self) -> None:
         self.changes.close()
@@ -65,6 +69,8 @@ def open_store(settings: Settings) -> SqlStore:
         photos=CachingPhotoStore(SqlPhotoStore(engine), memo),
         staged=SqlStagedUploadStore(engine),
         blobs=_blob_store(settings, engine),
+        audit=SqlAuditStore(engine),
+        history=SqlPhotoHistoryStore(engine, memo.clear),
     )
 
 

@@ -40,7 +40,7 @@ class SqlPhotoStore:
             .order_by(photos.c.id, photo_renditions.c.size)
         )
         with self._engine.connect() as conn:
-            return _assemble(conn.execute(stmt).mappings())
+            return assemble_photos(conn.execute(stmt).mappings())
 
     def make_current(self, owner: PhotoOwner, photo: NewPhoto) -> Photo:
         created = datetime.now(UTC)
@@ -69,7 +69,7 @@ class SqlPhotoStore:
         with self._engine.begin() as conn:
             ids = conn.execute(
                 select(photos.c.id, photos.c.is_current)
-                .where(*_owned_by(owner))
+                .where(*owned_by(owner))
                 .order_by(photos.c.created_at.desc(), photos.c.id.desc())
             ).all()
             doomed = [pid for pid, is_current in ids[keep:] if not is_current]
@@ -96,12 +96,12 @@ class SqlPhotoStore:
         return keys - still_used
 
 
-def _owned_by(owner: PhotoOwner) -> tuple:
+def owned_by(owner: PhotoOwner) -> tuple:
     return photos.c.owner_kind == owner.kind.value, photos.c.owner_id == owner.id
 
 
 def _clear(conn: Connection, owner: PhotoOwner) -> bool:
-    stmt = update(photos).where(*_owned_by(owner), photos.c.is_current).values(is_current=False)
+    stmt = update(photos).where(*owned_by(owner), photos.c.is_current).values(is_current=False)
     return conn.execute(stmt).rowcount > 0
 
 
@@ -117,7 +117,7 @@ def _rendition_row(photo_id: int, r: Rendition) -> dict[str, object]:
     }
 
 
-def _assemble(rows: Iterable[RowMapping]) -> dict[PhotoOwner, Photo]:
+def assemble_photos(rows: Iterable[RowMapping]) -> dict[PhotoOwner, Photo]:
     heads: dict[int, RowMapping] = {}
     renditions: dict[int, list[Rendition]] = defaultdict(list)
     for row in rows:

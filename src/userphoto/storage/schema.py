@@ -147,3 +147,20 @@ blobs = Table(
     Column("key", String(64), primary_key=True),
     Column("data", LargeBinary, nullable=False),
 )
+
+# Who changed which photo, when, and through which dialect.
+audit_entries = Table(
+    "audit_entries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor_kind", String(16), nullable=False),
+    Column("actor_id", String(64), nullable=False),
+    Column("channel", String(32), nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("owner_kind", String(16), nullable=False),
+    Column("owner_id", Integer, nullable=False),
+    Column("old_hash", String(64)),
+    Column("new_hash", String(64)),
+    Index("ix_audit_entries_owner", "owner_kind", "owner_id", "id"),
+)

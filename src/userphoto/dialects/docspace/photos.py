@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from userphoto.config import Settings
+from userphoto.core.audit import Actor
 from userphoto.core.errors import InvalidImage, NotFound
 from userphoto.core.model import CropBox, PhotoOwner, User
 from userphoto.core.photos.formats import JPEG, PNG, sniff
@@ -48,7 +49,7 @@ class PhotoEndpoints:
 
     def delete(self, call: Call) -> Reply:
         user = self._editable_target(call)
-        self._services.photos.delete_photo(PhotoOwner.user(user.number))
+        self._services.photos.delete_photo(PhotoOwner.user(user.number), _actor(call))
         return Reply(self._thumbnails(user))
 
     def update(self, call: Call) -> Reply:
@@ -60,7 +61,7 @@ class PhotoEndpoints:
             # A portal-relative path is fetched from this server, like DocSpace does.
             url = f"{call.request.url.scheme}://{call.request.url.netloc}/{url.lstrip('/')}"
         data = self._services.fetcher.fetch(url, self._max_bytes)
-        self._services.photos.set_photo(PhotoOwner.user(user.number), data)
+        self._services.photos.set_photo(PhotoOwner.user(user.number), data, None, _actor(call))
         return Reply(self._thumbnails(user))
 
     def thumbnails(self, call: Call) -> Reply:
@@ -74,9 +75,9 @@ class PhotoEndpoints:
             upload_id = temp_id(reference)
             if upload_id is None:
                 raise DocSpaceError(404, FILE_NOT_FOUND)
-            self._services.staging.commit(upload_id, user.number, crop)
+            self._services.staging.commit(upload_id, user.number, crop, _actor(call))
         else:
-            self._services.photos.recrop(PhotoOwner.user(user.number), crop)
+            self._services.photos.recrop(PhotoOwner.user(user.number), crop, _actor(call))
         return Reply(self._thumbnails(user))
 
     def upload(self, call: Call) -> Reply:
@@ -103,7 +104,9 @@ class PhotoEndpoints:
             raise InvalidImage("unknown-format", "uploads take PNG or JPEG only")
         if not call.form.autosave:
             return temp_path(self._services.staging.stage(user.number, data))
-        photo = self._services.photos.set_photo(PhotoOwner.user(user.number), data)
+        photo = self._services.photos.set_photo(
+            PhotoOwner.user(user.number), data, None, _actor(call)
+        )
         return avatars(user, photo, self._initials).upload_data()
 
     def _image_message(self, exc: InvalidImage) -> str:
@@ -131,3 +134,7 @@ class PhotoEndpoints:
 
 def _failure(message: str) -> Reply:
     return Reply({"success": False, "message": message})
+
+
+def _actor(call: Call) -> Actor:
+    return Actor.of(call.principal, "docspace")

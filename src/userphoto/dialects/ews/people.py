@@ -6,6 +6,7 @@ import base64
 import binascii
 import re
 
+from userphoto.core.audit import Actor
 from userphoto.core.errors import InvalidImage, NotFound
 from userphoto.core.model import Photo, PhotoOwner, Principal, Rendition, User
 from userphoto.core.services import Services
@@ -48,7 +49,8 @@ class People:
         if not principal.may_edit(user):
             raise EwsFault(ACCESS_DENIED, f"You may not change the photo of {email}.")
         try:
-            self._services.photos.set_photo(PhotoOwner.user(user.number), _decoded(content))
+            owner, actor = PhotoOwner.user(user.number), Actor.of(principal, "ews")
+            self._services.photos.set_photo(owner, _decoded(content), None, actor)
         except InvalidImage as exc:
             raise EwsFault(
                 INVALID_ARGUMENT, f"The photo was refused ({exc.reason}): {exc}"

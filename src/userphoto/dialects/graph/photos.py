@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from userphoto.config import Settings
+from userphoto.core.audit import Actor
 from userphoto.core.errors import InvalidImage, NotFound, StoreUnavailable
 from userphoto.core.model import Photo, PhotoOwner, Principal, Rendition, User
 from userphoto.core.services import Services
@@ -95,14 +96,16 @@ class GraphPhotos:
 
     def delete(self, request: Request, principal: Principal) -> Response:
         user = self._editable(request, principal)
-        if not self._services.photos.delete_photo(PhotoOwner.user(user.number)):
+        if not self._services.photos.delete_photo(PhotoOwner.user(user.number), _actor(principal)):
             raise GraphError(404, PHOTO_NOT_FOUND, _NO_PHOTO)
         return Response(status_code=200, headers={"Cache-Control": "no-store"})
 
     def _put(self, request: Request, principal: Principal, body: bytes) -> Response:
         user = self._editable(request, principal)
         try:
-            self._services.photos.set_photo(PhotoOwner.user(user.number), body)
+            self._services.photos.set_photo(
+                PhotoOwner.user(user.number), body, None, _actor(principal)
+            )
         except InvalidImage as exc:
             raise GraphError(400, INVALID_REQUEST, f"The photo was refused: {exc}") from None
         return Response(status_code=200, headers={"Cache-Control": "no-store"})
@@ -162,3 +165,7 @@ def _entity(rendition: Rendition) -> dict[str, Any]:
         "width": rendition.width,
         "height": rendition.height,
     }
+
+
+def _actor(principal: Principal) -> Actor:
+    return Actor.of(principal, "graph")

@@ -1,0 +1,60 @@
+"""HTML pages from the package's Jinja2 templates, with the headers every admin page carries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.templating import Jinja2Templates
+
+from userphoto.core.model import Principal
+from userphoto.dialects.admin.cookies import CSRF_FIELD, Cookies, csrf_token
+
+# Every asset is served by userphoto itself, so nothing else is ever needed.
+PAGE_HEADERS = {
+    "Cache-Control": "no-store",
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data: blob:; object-src 'none'; "
+        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    ),
+    "Referrer-Policy": "same-origin",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+}
+
+
+class Renderer:
+    def __init__(self, cookies: Cookies) -> None:
+        self._cookies = cookies
+        environment = Environment(
+            loader=PackageLoader("userphoto.dialects.admin", "templates"),
+            autoescape=select_autoescape(default=True),
+        )
+        self._templates = Jinja2Templates(env=environment)
+
+    def page(
+        self,
+        request: Request,
+        name: str,
+        context: dict[str, Any],
+        principal: Principal | None = None,
+        status_code: int = 200,
+    ) -> Response:
+        token, is_new = csrf_token(request)
+        response = self._templates.TemplateResponse(
+            request,
+            name,
+            {**context, "csrf_field": CSRF_FIELD, "csrf_token": token, "principal": principal},
+            status_code=status_code,
+            headers=PAGE_HEADERS,
+        )
+        if is_new:
+            self._cookies.set_csrf(response, token)
+        return response
+
+    def problem(
+        self, request: Request, status_code: int, title: str, principal: Principal | None = None
+    ) -> Response:
+        return self.page(request, "problem.html", {"title": title}, principal, status_code)

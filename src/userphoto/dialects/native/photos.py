@@ -1,0 +1,126 @@
+"""A user's photo: its versions, the bytes per size, upload with a crop box, delete, restore."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from userphoto.config import Settings
+from userphoto.core.audit import Actor
+from userphoto.core.errors import NotFound
+from userphoto.core.model import CropBox, Photo, PhotoOwner, Rendition, User
+from userphoto.core.services import Services
+from userphoto.dialects.native.api import Call, Reply
+from userphoto.dialects.native.problems import Problem
+from userphoto.dialects.native.schemas import PhotoOut, PhotoVersions, RenditionOut
+from userphoto.dialects.native.users import check_editable, check_readable
+from userphoto.web.photos import CachePolicy, photo_response
+
+CHANNEL = "native"
+CROP_PARAMS = ("x", "y", "width", "height")
+
+
+class Photos:
+    def __init__(self, services: Services, settings: Settings) -> None:
+        self._services = services
+        self._policy = CachePolicy.id_url(settings.photo_max_age, private=True)
+
+    def get(self, call: Call) -> Reply:
+        owner, _ = self._readable(call)
+        return Reply(200, photo_out(self._current(owner), current=True))
+
+    def image(self, call: Call) -> Reply:
+        owner, _ = self._readable(call)
+        photo = self._current(owner)
+        rendition = photo.rendition(call.params["size"])
+        return Reply(200, response=self._bytes(call.request, photo, rendition))
+
+    def original(self, call: Call) -> Reply:
+        owner, _ = self._readable(call)
+        photo = self._current(owner)
+        return Reply(200, response=self._bytes(call.request, photo, photo.original))
+
+    def upload(self, call: Call) -> Reply:
+        owner = self._editable(call)
+        crop = _crop(call.params)
+        photo = self._services.photos.set_photo(owner, call.upload, crop, _actor(call))
+        return Reply(200, photo_out(photo, current=True))
+
+    def recrop(self, call: Call) -> Reply:
+        owner = self._editable(call)
+        box = call.body
+        crop = CropBox(box.x, box.y, box.width, box.height)
+        return Reply(200, photo_out(self._services.photos.recrop(owner, crop, _actor(call)), True))
+
+    def delete(self, call: Call) -> Reply:
+        owner = self._editable(call)
+        if not self._services.photos.delete_photo(owner, _actor(call)):
+            raise NotFound("photo of user", owner.id)
+        return Reply(204)
+
+    def versions(self, call: Call) -> Reply:
+        owner, _ = self._readable(call)
+        current = self._services.photos.current(owner)
+        versions = self._services.history.versions(owner)
+        current_id = current.id if current else None
+        items = [photo_out(v, v.id == current_id) for v in versions]
+        return Reply(200, PhotoVersions(items=items))
+
+    def restore(self, call: Call) -> Reply:
+        owner = self._editable(call)
+        photo = self._services.history.restore(owner, call.params["version"], _actor(call))
+        return Reply(200, photo_out(photo, current=True))
+
+    def _readable(self, call: Call) -> tuple[PhotoOwner, User]:
+        user = self._services.directory.user(call.params["number"])
+        check_readable(call.principal, user)
+        return PhotoOwner.user(user.number), user
+
+    def _editable(self, call: Call) -> PhotoOwner:
+        user = self._services.directory.user(call.params["number"])
+        check_editable(call.principal, user)
+        return PhotoOwner.user(user.number)
+
+    def _current(self, owner: PhotoOwner) -> Photo:
+        photo = self._services.photos.current(owner)
+        if photo is None:
+            raise NotFound("photo of user", owner.id)
+        return photo
+
+    def _bytes(self, request: Request, photo: Photo, rendition: Rendition) -> Response:
+        return photo_response(
+            request, rendition, photo.created_at, self._policy, self._services.photos.read
+        )
+
+
+def photo_out(photo: Photo, current: bool) -> PhotoOut:
+    return PhotoOut(
+        id=photo.id,
+        content_hash=photo.content_hash,
+        created_at=photo.created_at,
+        current=current,
+        renditions=[_rendition_out(r) for r in photo.renditions],
+    )
+
+
+def _rendition_out(rendition: Rendition) -> RenditionOut:
+    return RenditionOut(
+        size=rendition.size,
+        width=rendition.width,
+        height=rendition.height,
+        media_type=rendition.media_type,
+        etag=f'"{rendition.blob_key}"',
+    )
+
+
+def _crop(params: dict[str, int]) -> CropBox | None:
+    given = [name for name in CROP_PARAMS if name in params]
+    if not given:
+        return None
+    if len(given) != len(CROP_PARAMS):
+        raise Problem(422, "invalid-parameter", "a crop box needs x, y, width and height")
+    return CropBox(*(params[name] for name in CROP_PARAMS))
+
+
+def _actor(call: Call) -> Actor:
+    return Actor.of(call.principal, CHANNEL)
