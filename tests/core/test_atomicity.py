@@ -51,7 +51,7 @@ def test_killed_writers_leave_whole_photos_only(tmp_path: Path) -> None:
         )
         assert writer.stdout is not None
         assert writer.stdout.readline().strip() == b"ready"
-        time.sleep(rng.uniform(0.05, 0.6))
+        time.sleep(rng.uniform(0.2, 1.5))
         writer.send_signal(signal.SIGKILL)
         writer.wait()
         photos_seen += assert_store_is_whole(settings)
