@@ -247,6 +247,7 @@ def demo_person(number: int) -> dict[str, Any]:
         "name_suffix_2": rng.choice(("", "", "IHK-zertifiziert")),
         "bank": "Berliner Sparkasse",
         "iban": "DE02100500000054540402",
+        # "XXX" is the BIC branch code of a head office, not a to-do marker.
         "bic": "BELADEBEXXX",
         "tax_office": f"Finanzamt {city}",
         "note": rng.choice(("", "Teilzeit", "Ansprechpartner für Gewerbeobjekte")),

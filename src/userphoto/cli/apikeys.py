@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
 from userphoto.cli.common import (
     EXIT_BAD_INPUT,
     DataDirOption,
     JsonOption,
     console,
+    credentials_table,
     fail,
     opened_services,
     print_json,
@@ -105,16 +105,7 @@ def list_keys(
     if as_json:
         print_json([key_record(k) for k in keys])
         return
-    table = Table("id", "name", "user", "scopes", "created")
-    for k in keys:
-        table.add_row(
-            str(k.id),
-            k.name,
-            str(k.user_number),
-            ", ".join(sorted(k.scopes)),
-            k.created_at.isoformat(timespec="seconds"),
-        )
-    console.print(table)
+    console.print(credentials_table(keys, "scopes"))
 
 
 @app.command("revoke")

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from userphoto.cli.common import (
     DataDirOption,
     JsonOption,
     api_user_record,
     console,
+    credentials_table,
     opened_services,
     print_json,
 )
@@ -60,16 +60,7 @@ def list_api_users(as_json: JsonOption = False, data_dir: DataDirOption = None) 
     if as_json:
         print_json([api_user_record(a) for a in api_users])
         return
-    table = Table("id", "name", "user", "rights", "created")
-    for a in api_users:
-        table.add_row(
-            str(a.id),
-            a.name,
-            "" if a.user_number is None else str(a.user_number),
-            ", ".join(sorted(a.rights)),
-            a.created_at.isoformat(timespec="seconds"),
-        )
-    console.print(table)
+    console.print(credentials_table(api_users, "rights"))
 
 
 @app.command("revoke")

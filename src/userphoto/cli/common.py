@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
@@ -13,11 +13,12 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
 
 from userphoto.bootstrap import open_services
 from userphoto.config import Settings
 from userphoto.core.errors import InvalidImage, InvalidQuery, UserPhotoError
-from userphoto.core.model import ApiUser, User
+from userphoto.core.model import ApiKey, ApiUser, User
 from userphoto.core.services import Services
 
 # Exit codes: 1 when the request clashes with the stored state, 2 when the input is bad
@@ -37,6 +38,7 @@ DataDirOption = Annotated[
         show_default=False,
     ),
 ]
+UserRef = Annotated[str, typer.Argument(help="User number (Nr), e-mail, UUID or user name.")]
 JsonOption = Annotated[
     bool, typer.Option("--json", help="Print machine-readable JSON instead of a table.")
 ]
@@ -120,3 +122,18 @@ def progress_bar(*, hidden: bool) -> Progress:
         transient=True,
         disable=hidden,
     )
+
+
+def credentials_table(rows: Iterable[ApiUser | ApiKey], grants: str) -> Table:
+    """API users or keys as a table; `grants` names their rights or scopes column."""
+    table = Table("id", "name", "user", grants, "created")
+    for row in rows:
+        held = row.rights if isinstance(row, ApiUser) else row.scopes
+        table.add_row(
+            str(row.id),
+            row.name,
+            "" if row.user_number is None else str(row.user_number),
+            ", ".join(sorted(held)),
+            row.created_at.isoformat(timespec="seconds"),
+        )
+    return table

@@ -13,6 +13,7 @@ from userphoto.cli.common import (
     EXIT_FAILED,
     DataDirOption,
     JsonOption,
+    UserRef,
     console,
     err_console,
     fail,
@@ -29,8 +30,6 @@ app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode="markdown",
 )
-
-UserRef = Annotated[str, typer.Argument(help="User number (Nr), e-mail, UUID or user name.")]
 
 
 @app.command("set")

@@ -12,6 +12,7 @@ from userphoto.cli.common import (
     EXIT_BAD_INPUT,
     DataDirOption,
     JsonOption,
+    UserRef,
     console,
     fail,
     opened_services,
@@ -28,8 +29,6 @@ app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode="markdown",
 )
-
-UserRef = Annotated[str, typer.Argument(help="User number (Nr), e-mail, UUID or user name.")]
 
 
 @app.command("import")
