@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import TypeVar
 
 import pytest
 
 from tests.images import encode, solid
+from tests.waiting import within_a_second
 from userphoto.bootstrap import open_services
 from userphoto.config import Settings
 from userphoto.core.caching import CachingBlobStore, Memo
@@ -24,15 +24,6 @@ ADA = PhotoOwner.user(1)
 
 def photo(colour: tuple[int, int, int]) -> bytes:
     return encode(solid((300, 300), colour), "JPEG")
-
-
-def within_a_second(read: Callable[[], T], expected: T) -> float:
-    """Seconds until `read()` returned `expected`; fails after one second."""
-    start = time.monotonic()
-    while (value := read()) != expected:
-        assert time.monotonic() - start < 1.0, f"still {value!r} after one second"
-        time.sleep(0.01)
-    return time.monotonic() - start
 
 
 @pytest.fixture
