@@ -7,7 +7,7 @@ import hashlib
 import pytest
 
 from userphoto.core.errors import Conflict, InvalidValue, NotFound, UnknownField
-from userphoto.core.query import Condition, Operator, SortKey, UserQuery
+from userphoto.core.query import AnyOf, Condition, Operator, SortKey, UserQuery
 from userphoto.core.secrets import verify_password
 from userphoto.core.services import Services
 
@@ -96,6 +96,29 @@ def test_conditions_are_anded(people: Services) -> None:
         people, Condition("city", Operator.EQ, "Berlin"), Condition("number", Operator.GT, 20)
     )
     assert found == [25]
+
+
+def test_or_groups_match_any_of_their_conditions(people: Services) -> None:
+    group = AnyOf((Condition("number", Operator.EQ, "19"), Condition("city", Operator.EQ, "Köln")))
+    assert numbers(people, group) == [19, 21]
+    assert numbers(people, group, Condition("number", Operator.GT, 20)) == [21]
+    assert numbers(people, AnyOf(())) == []
+
+
+@pytest.mark.parametrize(
+    ("group", "error"),
+    [
+        (AnyOf((Condition("password_hash", Operator.EQ, "x"),)), UnknownField),
+        (AnyOf((AnyOf((Condition("nope", Operator.EQ, 1),)),)), UnknownField),
+        (AnyOf((Condition("number", Operator.EQ, "seventeen"),)), InvalidValue),
+        (AnyOf(("number = 1",)), InvalidValue),  # type: ignore[arg-type]
+    ],
+)
+def test_or_groups_are_validated_like_conditions(
+    people: Services, group: AnyOf, error: type[Exception]
+) -> None:
+    with pytest.raises(error):
+        people.directory.find_users(UserQuery(conditions=(group,)))
 
 
 def test_sort_by_several_fields(people: Services) -> None:
@@ -199,3 +222,19 @@ def test_users_are_found_by_the_hash_of_their_email(people: Services) -> None:
     assert people.store.users.by_email_hash(md5) is None
     other = hashlib.md5(b"other@example.org").hexdigest()
     assert people.store.users.by_email_hash(other).number == 17
+
+
+def test_addresses_are_paged_searched_and_deleted(services: Services) -> None:
+    for number in range(1, 6):
+        services.directory.save_address({"id": number, "company": f"Firma {number}"})
+    page = services.directory.addresses(limit=2, offset=1)
+    assert [a.id for a in page.items] == [2, 3] and page.total == 5
+    assert [a.id for a in services.directory.addresses(" firma 4 ").items] == [4]
+    with pytest.raises(InvalidValue):
+        services.directory.addresses(limit=501)
+    with pytest.raises(InvalidValue):
+        services.directory.addresses(offset=-1)
+    services.directory.delete_address(4)
+    with pytest.raises(NotFound):
+        services.directory.delete_address(4)
+    assert services.directory.addresses().total == 4

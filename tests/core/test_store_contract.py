@@ -11,9 +11,27 @@ import pytest
 from tests.core.fakes import FakeStore
 from userphoto.config import Settings
 from userphoto.core.errors import NotFound
-from userphoto.core.model import ApiKey, ApiUser, PhotoOwner, Rendition, Right, Scope, User
+from userphoto.core.model import (
+    Address,
+    ApiKey,
+    ApiUser,
+    PhotoOwner,
+    Rendition,
+    Right,
+    Scope,
+    User,
+)
 from userphoto.core.ports import NewPhoto, Store
-from userphoto.core.query import Condition, Operator, SortKey, UserQuery
+from userphoto.core.query import (
+    NAME_FIELDS,
+    AnyOf,
+    Clause,
+    Condition,
+    Operator,
+    SortKey,
+    UserQuery,
+    contains_any,
+)
 from userphoto.storage import open_store
 
 PEOPLE = [
@@ -90,6 +108,62 @@ QUERIES = [
     Condition("number", Operator.IN, 3),
 ]
 
+# OR groups, alone or ANDed with a condition, and the users each selects.
+GROUPS: list[tuple[tuple[Clause, ...], list[int]]] = [
+    (
+        (
+            AnyOf(
+                (Condition("city", Operator.EQ, "Berlin"), Condition("account_id", Operator.EQ, 10))
+            ),
+        ),
+        [1, 2, 5],
+    ),
+    ((AnyOf(()),), []),
+    (
+        (
+            AnyOf(
+                (
+                    Condition("account_id", Operator.GT, 10),
+                    Condition("account_id", Operator.EQ, None),
+                )
+            ),
+        ),
+        [2, 3, 4],
+    ),
+    (
+        (
+            AnyOf(
+                (
+                    Condition("email", Operator.LIKE, "%.org"),
+                    AnyOf((Condition("city", Operator.LIKE, "aach%"),)),
+                )
+            ),
+        ),
+        [1, 3, 5],
+    ),
+    ((contains_any(NAME_FIELDS, "ARN"),), [1, 3]),
+    ((contains_any(("city",), "Berlin_"),), [4]),
+    (
+        (
+            Condition("city", Operator.NE, "Berlin"),
+            AnyOf(
+                (
+                    Condition("account_id", Operator.EQ, 10),
+                    Condition("last_name", Operator.LIKE, "bauer"),
+                )
+            ),
+        ),
+        [1, 4, 5],
+    ),
+]
+
+ADDRESSES = [
+    Address(1, "Anna", "Arndt", "Arndt & Co", "anna@example.com"),
+    Address(2, "Bert", "Bauer", "100% Bau", "bert@example.org"),
+    Address(3, "Cora", "Cramer", "", "cora_c@example.org"),
+    Address(4, "Dirk", "", "Dach AG", ""),
+]
+
 SORTS = [
     (),
     (SortKey("last_name"),),
@@ -132,6 +206,42 @@ def test_every_operator_selects_the_same_users(
     fake, sql = both
     query = UserQuery((condition,), limit=100)
     assert page(fake, query) == page(sql, query)
+
+
+@pytest.mark.parametrize(("clauses", "expected"), GROUPS, ids=lambda g: str(g)[:60])
+def test_or_groups_select_the_same_users(
+    both: tuple[Store, Store], clauses: tuple[Clause, ...], expected: list[int]
+) -> None:
+    fake, sql = both
+    query = UserQuery(clauses, limit=100)
+    assert page(fake, query) == page(sql, query) == (expected, len(expected))
+    second = UserQuery(clauses, (SortKey("number", descending=True),), limit=1, offset=1)
+    assert page(fake, second) == page(sql, second)
+
+
+@pytest.mark.parametrize(
+    ("search", "limit", "offset", "expected", "total"),
+    [
+        ("", 2, 0, [1, 2], 4),
+        ("", 2, 2, [3, 4], 4),
+        ("arndt", 10, 0, [1], 1),
+        ("EXAMPLE.ORG", 10, 0, [2, 3], 2),
+        ("da", 10, 0, [4], 1),
+        ("100%", 10, 0, [2], 1),
+        ("0%", 10, 0, [2], 1),
+        ("a_c", 10, 0, [3], 1),
+        ("%", 10, 0, [2], 1),
+        ("nobody", 10, 0, [], 0),
+    ],
+)
+def test_addresses_are_listed_and_searched_alike(
+    store: Store, search: str, limit: int, offset: int, expected: list[int], total: int
+) -> None:
+    for address in ADDRESSES:
+        store.addresses.upsert(address)
+    found = store.addresses.list(search, limit, offset)
+    assert [a.id for a in found.items] == expected and found.total == total
+    assert all(a == ADDRESSES[a.id - 1] for a in found.items)
 
 
 @pytest.mark.parametrize("sort", SORTS, ids=str)

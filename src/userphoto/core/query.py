@@ -1,7 +1,12 @@
-"""Directory queries: conditions ANDed together, sort keys, paging. No SQL, no wire names."""
+"""Directory queries: conditions ANDed together (with OR groups among them), sort keys, paging.
+
+No SQL, no wire names.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Generic, TypeVar
@@ -13,6 +18,10 @@ T = TypeVar("T")
 
 MAX_LIMIT = 500
 INT64_MAX = 2**63 - 1
+# What a person's free-text search looks in: the names, the e-mail and the user name.
+NAME_FIELDS = ("last_name", "first_name", "email", "username")
+# What an address record's free-text search looks in.
+ADDRESS_SEARCH_FIELDS = ("first_name", "last_name", "company", "email")
 
 
 class Operator(Enum):
@@ -41,6 +50,16 @@ class Condition:
 
 
 @dataclass(frozen=True, slots=True)
+class AnyOf:
+    """An OR group: a user matches when any of its conditions does; an empty group, never."""
+
+    conditions: tuple[Condition | AnyOf, ...]
+
+
+Clause = Condition | AnyOf
+
+
+@dataclass(frozen=True, slots=True)
 class SortKey:
     field: str
     descending: bool = False
@@ -48,7 +67,7 @@ class SortKey:
 
 @dataclass(frozen=True, slots=True)
 class UserQuery:
-    conditions: tuple[Condition, ...] = ()
+    conditions: tuple[Clause, ...] = ()
     sort: tuple[SortKey, ...] = ()
     limit: int = 20
     offset: int = 0
@@ -57,12 +76,9 @@ class UserQuery:
         """A copy with values coerced to the field types; raises on anything unrunnable."""
         for key in self.sort:
             _check_field(key.field)
-        if not 0 <= self.limit <= MAX_LIMIT:
-            raise InvalidValue("limit", f"must be between 0 and {MAX_LIMIT}")
-        if self.offset < 0:
-            raise InvalidValue("offset", "must not be negative")
+        check_paging(self.limit, self.offset)
         return UserQuery(
-            tuple(_coerced(c) for c in self.conditions), self.sort, self.limit, self.offset
+            tuple(_checked(c) for c in self.conditions), self.sort, self.limit, self.offset
         )
 
 
@@ -70,6 +86,31 @@ class UserQuery:
 class Page(Generic[T]):
     items: list[T]
     total: int = field(default=0)
+
+
+def check_paging(limit: int, offset: int) -> None:
+    if not 0 <= limit <= MAX_LIMIT:
+        raise InvalidValue("limit", f"must be between 0 and {MAX_LIMIT}")
+    if offset < 0:
+        raise InvalidValue("offset", "must not be negative")
+
+
+def contains_any(fields: Iterable[str], text: str) -> AnyOf:
+    """Users with `text` in any of `fields`, ignoring case.
+
+    LIKE patterns have no escape character here, so a literal % or _ in the text becomes
+    the one-character wildcard: such a search may find a little more, never less.
+    """
+    pattern = "%" + re.sub("[%_]", "_", text) + "%"
+    return AnyOf(tuple(Condition(name, Operator.LIKE, pattern) for name in fields))
+
+
+def _checked(clause: Clause) -> Clause:
+    if isinstance(clause, AnyOf):
+        return AnyOf(tuple(_checked(c) for c in clause.conditions))
+    if not isinstance(clause, Condition):
+        raise InvalidValue("conditions", f"not a condition: {clause!r}")
+    return _coerced(clause)
 
 
 def _check_field(name: str) -> None:
@@ -87,7 +128,7 @@ def _coerced(cond: Condition) -> Condition:
     if cond.op in {Operator.LIKE, Operator.NOT_LIKE}:
         if not isinstance(cond.value, str | int) or isinstance(cond.value, bool):
             raise InvalidValue(cond.field, "like takes a string pattern")
-        return Condition(cond.field, cond.op, str(cond.value))
+        return Condition(cond.field, cond.op, _text(cond.field, str(cond.value)))
     return Condition(cond.field, cond.op, _scalar(cond.field, cond.value))
 
 
@@ -109,7 +150,14 @@ def _scalar(name: str, value: Any) -> Any:
         return _as_int(name, value)
     if isinstance(value, float):
         return repr(value)
-    return str(value)
+    return _text(name, str(value))
+
+
+def _text(name: str, value: str) -> str:
+    # No stored text holds NUL, and PostgreSQL refuses it in any query parameter.
+    if "\0" in value:
+        raise InvalidValue(name, "text may not hold NUL")
+    return value
 
 
 def _as_int(name: str, value: Any) -> int:
@@ -125,6 +173,8 @@ def _parse_int(name: str, value: Any) -> int:
         return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value.strip())
+    # ASCII and short: int() fails on "²" and past 4300 digits; 20 covers any 64-bit value.
+    text = value.strip() if isinstance(value, str) else ""
+    if text.isascii() and text.lstrip("-").isdigit() and len(text) <= 20:
+        return int(text)
     raise InvalidValue(name, f"expected an integer, got {value!r}")

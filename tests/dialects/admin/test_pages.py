@@ -60,6 +60,25 @@ def test_search_finds_by_field(
     assert sorted(tiles(answer.text)) == sorted(numbers[i] for i in expected)
 
 
+def test_the_default_search_looks_in_every_name_field_at_once(
+    admin_client: TestClient, services: Services
+) -> None:
+    people(services, PAGE_SIZE)
+    save = services.directory.save_user
+    zeds = [
+        save({"first_name": "Zed"}),
+        save({"last_name": "Zedler"}),
+        save({"username": "ops-zed"}),
+        save({"email": "ZED@corp.example"}),
+    ]
+    answer = admin_client.get("/admin", params={"q": "zed"})
+    assert sorted(tiles(answer.text)) == [u.number for u in zeds]
+    assert "4 people matching" in answer.text
+    everyone = admin_client.get("/admin", params={"q": "corp.example", "page": 2})
+    assert f"{PAGE_SIZE + 1} people matching" in everyone.text
+    assert len(tiles(everyone.text)) == 1
+
+
 @pytest.mark.parametrize(
     "query", ["page=0", "page=-3", "page=x", "page=" + "9" * 5000, "field=password_hash&q=a"]
 )
@@ -282,7 +301,12 @@ def test_a_key_is_shown_once_and_works_until_revoked(
 
 @pytest.mark.parametrize(
     ("data", "message"),
-    [({"name": ""}, "Give the key a name"), ({"name": "k", "owner": "nobody-here"}, "No user")],
+    [
+        ({"name": ""}, "Give the key a name"),
+        ({"name": "a\x00b"}, "Give the key a name"),
+        ({"name": "k", "owner": "nobody-here"}, "No user"),
+        ({"name": "k", "owner": "nobody\x00"}, "No user"),
+    ],
 )
 def test_a_bad_key_form_is_explained(
     admin_client: TestClient, services: Services, data: dict[str, str], message: str

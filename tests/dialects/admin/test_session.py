@@ -16,7 +16,13 @@ from userphoto.core.model import User
 from userphoto.core.services import Services
 from userphoto.web.app import create_app
 
-PAGES = ("/admin", "/admin/people/1", "/admin/keys", "/admin/people/1/photo/96")
+PAGES = (
+    "/admin",
+    "/admin/people/1",
+    "/admin/keys",
+    "/admin/api-users",
+    "/admin/people/1/photo/96",
+)
 
 
 def test_root_sends_a_browser_to_the_admin_pages(client: TestClient) -> None:

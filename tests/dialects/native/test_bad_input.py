@@ -124,6 +124,10 @@ def test_a_form_without_a_file_is_422(client: TestClient, admin: dict[str, str])
         "/api/v1/users?limit=%C2%B2",
         "/api/v1/users?q=a%00b",
         "/api/v1/users?q=" + "x" * 201,
+        "/api/v1/addresses?limit=501",
+        "/api/v1/addresses?q=a%00b",
+        "/api/v1/addresses/0/photo",
+        "/api/v1/addresses/1/photo/47",
     ],
 )
 def test_bad_parameters_are_422(client: TestClient, admin: dict[str, str], path: str) -> None:

@@ -34,6 +34,33 @@ def test_search_matches_names_email_and_user_name(
     assert found("nobody") == []
 
 
+def test_search_is_one_query_with_its_own_total_and_paging(
+    client: TestClient, admin: dict[str, str], people: Services
+) -> None:
+    for n in range(4, 9):
+        people.directory.save_user({"number": n, "username": f"x{n}", "last_name": f"Lee-{n}"})
+
+    def page(**params: object) -> tuple[list[int], int]:
+        body = client.get(f"{API}/users", params={"q": "LEE", **params}, headers=admin).json()
+        return [u["number"] for u in body["items"]], body["total"]
+
+    assert page() == ([3, 4, 5, 6, 7, 8], 6)
+    assert page(limit=2, offset=1) == ([4, 5], 6)
+    assert page(limit=2, offset=5) == ([8], 6)
+    assert page(limit=0) == ([], 6)
+
+
+def test_search_text_with_like_wildcards_still_finds_the_literal_text(
+    client: TestClient, admin: dict[str, str], people: Services
+) -> None:
+    people.directory.save_user({"number": 4, "username": "first_last"})
+    people.directory.save_user({"number": 5, "username": "fifty%off"})
+    found = client.get(f"{API}/users", params={"q": "t_l"}, headers=admin).json()["items"]
+    assert [u["number"] for u in found] == [4]
+    found = client.get(f"{API}/users", params={"q": "y%o"}, headers=admin).json()["items"]
+    assert [u["number"] for u in found] == [5]
+
+
 def test_get_shows_the_record_without_its_password_hash(
     client: TestClient, admin: dict[str, str], people: Services
 ) -> None:

@@ -12,7 +12,7 @@ from starlette.responses import Response
 from userphoto.config import Settings
 from userphoto.core.errors import NotFound
 from userphoto.core.model import VARIANT_SIZES, Photo, PhotoOwner, Principal, User
-from userphoto.core.query import Condition, Operator, SortKey, UserQuery
+from userphoto.core.query import NAME_FIELDS, SortKey, UserQuery, contains_any
 from userphoto.core.services import Services
 from userphoto.dialects.admin.gate import whole_number
 from userphoto.dialects.admin.rendering import Renderer
@@ -22,7 +22,10 @@ PAGE_SIZE = 48
 THUMBNAIL_SIZE = 96
 MAX_PAGE = 1_000_000
 MAX_SIZE_DIGITS = 4
+ANY_FIELD = "any"
+# What the search looks in: all of a person's name fields at once, or just one of them.
 SEARCH_FIELDS: dict[str, str] = {
+    ANY_FIELD: "Name, e-mail or user name",
     "last_name": "Last name",
     "first_name": "First name",
     "email": "E-mail",
@@ -54,11 +57,13 @@ class DirectoryPages:
 
     def grid(self, request: Request, principal: Principal, _: FormData | None) -> Response:
         params = request.query_params
-        term = params.get("q", "").strip()
-        field = params.get("field", "last_name")
-        field = field if field in SEARCH_FIELDS else "last_name"
+        # NUL is in no stored name and the query refuses it; the search runs on the rest.
+        term = params.get("q", "").replace("\0", "").strip()
+        field = params.get("field", ANY_FIELD)
+        field = field if field in SEARCH_FIELDS else ANY_FIELD
         page = _page_number(params.get("page", "1"))
-        conditions = (Condition(field, Operator.LIKE, f"%{term}%"),) if term else ()
+        searched = NAME_FIELDS if field == ANY_FIELD else (field,)
+        conditions = (contains_any(searched, term),) if term else ()
         query = UserQuery(conditions, SORT, PAGE_SIZE, (page - 1) * PAGE_SIZE)
         found = self._services.directory.find_users(query)
         photos = self._services.photos.effective_photos(found.items)

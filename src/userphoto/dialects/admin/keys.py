@@ -8,13 +8,12 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from userphoto.core.errors import NotFound
 from userphoto.core.model import Principal, Scope
 from userphoto.core.services import Services
+from userphoto.dialects.admin.accounts import MAX_NAME_LENGTH, named_user, usernames, valid_name
 from userphoto.dialects.admin.gate import form_text
 from userphoto.dialects.admin.rendering import Renderer
 
-MAX_NAME_LENGTH = 100
 SCOPE_VALUES = frozenset(s.value for s in Scope)
 
 
@@ -29,14 +28,15 @@ class KeyPages:
 
     def create(self, request: Request, principal: Principal, form: FormData | None) -> Response:
         name = form_text(form, "name").strip()
-        owner = form_text(form, "owner").strip() or principal.user.username
+        owner = form_text(form, "owner").strip() or str(principal.user.number)
         chosen = form.getlist("scopes") if form else []
         scopes = {Scope(s) for s in chosen if s in SCOPE_VALUES}
-        if not name or len(name) > MAX_NAME_LENGTH:
-            return self._page(request, principal, error="Give the key a name (up to 100 chars).")
-        try:
-            user = self._services.directory.resolve_user(owner)
-        except NotFound:
+        if not valid_name(name):
+            return self._page(
+                request, principal, error=f"Give the key a name (up to {MAX_NAME_LENGTH} chars)."
+            )
+        user = named_user(self._services, owner)
+        if user is None:
             return self._page(request, principal, error=f"No user {owner!r}.")
         key, secret = self._services.auth.create_key(user.number, name, scopes)
         return self._page(request, principal, created=key, secret=secret)
@@ -47,11 +47,9 @@ class KeyPages:
 
     def _page(self, request: Request, principal: Principal, **extra: Any) -> Response:
         keys = self._services.auth.keys()
-        owners = {k.user_number for k in keys}
-        names = {n: self._services.directory.user(n).username for n in owners if self._exists(n)}
         context = {
             "keys": keys,
-            "owners": names,
+            "owners": usernames(self._services, (k.user_number for k in keys)),
             "scopes": list(Scope),
             "notice": None,
             "error": None,
@@ -61,10 +59,3 @@ class KeyPages:
         }
         status = 400 if extra.get("error") else 200
         return self._renderer.page(request, "keys.html", context, principal, status)
-
-    def _exists(self, number: int) -> bool:
-        try:
-            self._services.directory.user(number)
-        except NotFound:
-            return False
-        return True

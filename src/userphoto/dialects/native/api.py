@@ -26,6 +26,7 @@ from userphoto.core.services import Services
 from userphoto.dialects.native.problems import Problem, from_core, problem_response
 from userphoto.web.auth import request_principal
 from userphoto.web.bodies import bounded_body
+from userphoto.web.ratelimit import check_client
 
 PREFIX = "/api/v1"
 SESSION_COOKIE = "userphoto_session"
@@ -129,7 +130,7 @@ class Operation:
     @property
     def errors(self) -> tuple[int, ...]:
         """Every problem status this operation can answer with."""
-        statuses = {401, 403, 503}
+        statuses = {401, 403, 429, 503}
         if self.params or self.body is not Body.NONE:
             statuses.add(422)
         # A record named in the path or the body may not exist.
@@ -139,6 +140,8 @@ class Operation:
             statuses |= {400, 404, 413, 415}
         if self.body is Body.IMAGE:
             statuses |= {413, 415}
+        if self.method != "GET":
+            statuses.add(507)  # a change the store has no room for
         if self.conflicts:
             statuses.add(409)
         return tuple(sorted(statuses))
@@ -176,6 +179,7 @@ def _principal(request: Request, services: Services) -> Principal:
 
 
 def _session_principal(request: Request, services: Services) -> Principal | None:
+    check_client(request, services.auth)  # request_principal does it for the other path
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         return None

@@ -13,6 +13,9 @@ from userphoto.core.errors import (
     InvalidImage,
     InvalidQuery,
     NotFound,
+    RateLimited,
+    StorageFull,
+    StoreReadOnly,
     StoreUnavailable,
     UserPhotoError,
 )
@@ -32,18 +35,21 @@ TITLES: dict[int, str] = {
     413: "Content Too Large",
     415: "Unsupported Media Type",
     422: "Unprocessable Content",
+    429: "Too Many Requests",
     503: "Service Unavailable",
+    507: "Insufficient Storage",
 }
 
 
 class Problem(Exception):
     """An answer other than success; `kind` is the last part of the problem type URI."""
 
-    def __init__(self, status: int, kind: str, detail: str) -> None:
+    def __init__(self, status: int, kind: str, detail: str, retry_after: str = "") -> None:
         super().__init__(detail)
         self.status = status
         self.kind = kind
         self.detail = detail
+        self.retry_after = retry_after
 
 
 def from_core(error: UserPhotoError) -> Problem:
@@ -59,8 +65,16 @@ def from_core(error: UserPhotoError) -> Problem:
         return Problem(status, error.reason, str(error))
     if isinstance(error, InvalidQuery):
         return Problem(422, "invalid-value", str(error))
+    if isinstance(error, StorageFull):
+        return Problem(507, "storage-full", "the directory store has no room for the change")
+    if isinstance(error, StoreReadOnly):
+        detail = "the directory store takes no writes at the moment; reads go on"
+        return Problem(503, "store-read-only", detail, RETRY_AFTER)
     if isinstance(error, StoreUnavailable):
-        return Problem(503, "store-unavailable", "the directory store cannot be reached")
+        detail = "the directory store cannot be reached"
+        return Problem(503, "store-unavailable", detail, RETRY_AFTER)
+    if isinstance(error, RateLimited):
+        return Problem(429, "rate-limited", str(error), str(error.retry_after))
     return Problem(422, "invalid-request", str(error))
 
 
@@ -75,6 +89,6 @@ def problem_response(request: Request, problem: Problem) -> JSONResponse:
     headers = {"Cache-Control": "no-store"}
     if problem.status == 401:
         headers["WWW-Authenticate"] = CHALLENGE
-    if problem.status == 503:
-        headers["Retry-After"] = RETRY_AFTER
+    if problem.retry_after:
+        headers["Retry-After"] = problem.retry_after
     return JSONResponse(body, status_code=problem.status, headers=headers, media_type=MEDIA_TYPE)

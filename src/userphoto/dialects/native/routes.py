@@ -12,10 +12,11 @@ from userphoto.dialects.native.api import PREFIX, Access, Body, Operation, Param
 from userphoto.dialects.native.credentials import Credentials
 from userphoto.dialects.native.docs import docs_routes
 from userphoto.dialects.native.openapi import document
-from userphoto.dialects.native.photos import Photos
+from userphoto.dialects.native.photos import AddressOwners, Photos, UserOwners
 from userphoto.dialects.native.schemas import (
     INT32_MAX,
     AddressOut,
+    AddressPage,
     AddressPatch,
     ApiKeyCreated,
     ApiKeyIn,
@@ -42,6 +43,7 @@ SIZE = Param("size", "path", "Side of the square in pixels", minimum=1, enum=VAR
 LIMIT = Param("limit", "query", "Page size", minimum=0, maximum=MAX_LIMIT)
 OFFSET = Param("offset", "query", "Items to skip", minimum=0, maximum=INT32_MAX)
 SEARCH = Param("q", "query", "Text in a name, the e-mail or the user name", max_length=200)
+ADDRESS_SEARCH = Param("q", "query", "Text in a name, the company or the e-mail", max_length=200)
 USER_FILTER = Param("user", "query", "Only this user's", minimum=1, maximum=INT32_MAX)
 CROP = tuple(
     Param(
@@ -53,8 +55,10 @@ CROP = tuple(
 
 def operations(services: Services, settings: Settings) -> list[Operation]:
     users, addresses = Users(services), Addresses(services)
-    photos, credentials = Photos(services, settings), Credentials(services)
-    photo = "/users/{number}/photo"
+    photos = Photos(services, settings, UserOwners(services))
+    address_photos = Photos(services, settings, AddressOwners(services))
+    credentials = Credentials(services)
+    photo, address_photo = "/users/{number}/photo", "/addresses/{id}/photo"
     return [
         Operation("GET", "/users", "List or search users", "users", users.listing,
                   returns=UserPage, params=(SEARCH, LIMIT, OFFSET)),
@@ -68,6 +72,8 @@ def operations(services: Services, settings: Settings) -> list[Operation]:
                   model=UserPatch, conflicts=True),
         Operation("DELETE", "/users/{number}", "Delete a user", "users", users.delete,
                   status=204, access=Access.ADMIN, params=(NUMBER,)),
+        Operation("GET", "/addresses", "List or search address records", "addresses",
+                  addresses.listing, returns=AddressPage, params=(ADDRESS_SEARCH, LIMIT, OFFSET)),
         Operation("GET", "/addresses/{id}", "Get an address record", "addresses", addresses.get,
                   returns=AddressOut, params=(ADDRESS_ID,)),
         Operation("PUT", "/addresses/{id}", "Create or change an address record", "addresses",
@@ -75,6 +81,17 @@ def operations(services: Services, settings: Settings) -> list[Operation]:
                   body=Body.JSON, model=AddressPatch),
         Operation("DELETE", "/addresses/{id}", "Delete an address record", "addresses",
                   addresses.delete, status=204, access=Access.ADMIN, params=(ADDRESS_ID,)),
+        Operation("GET", address_photo, "The address record's photo metadata", "address-photos",
+                  address_photos.get, returns=PhotoOut, params=(ADDRESS_ID,)),
+        Operation("PUT", address_photo, "Upload the address record's photo (the fallback of "
+                  "its users without one), optionally cut to a crop box", "address-photos",
+                  address_photos.upload, returns=PhotoOut, access=Access.ADMIN,
+                  params=(ADDRESS_ID, *CROP), body=Body.IMAGE),
+        Operation("DELETE", address_photo, "Remove the address record's photo", "address-photos",
+                  address_photos.delete, status=204, access=Access.ADMIN, params=(ADDRESS_ID,)),
+        Operation("GET", address_photo + "/{size}", "The address record's photo as a square",
+                  "address-photos", address_photos.image, params=(ADDRESS_ID, SIZE),
+                  image_response=True),
         Operation("GET", photo, "The current photo's metadata", "photos", photos.get,
                   returns=PhotoOut, params=(NUMBER,)),
         Operation("PUT", photo, "Upload a photo, optionally cut to a crop box", "photos",

@@ -94,6 +94,11 @@ class AddressOut(BaseModel):
     email: str
 
 
+class AddressPage(BaseModel):
+    items: list[AddressOut]
+    total: int
+
+
 class CropIn(Strict):
     x: Count
     y: Count

@@ -7,14 +7,15 @@ from typing import Any
 
 from userphoto.core.errors import Conflict
 from userphoto.core.model import Address, Principal, Scope, User
-from userphoto.core.query import MAX_LIMIT, Condition, Operator, SortKey, UserQuery
+from userphoto.core.query import NAME_FIELDS, Condition, Operator, SortKey, UserQuery, contains_any
 from userphoto.core.services import Services
 from userphoto.dialects.native.api import Call, Reply
 from userphoto.dialects.native.problems import Problem
-from userphoto.dialects.native.schemas import AddressOut, UserOut, UserPage
+from userphoto.dialects.native.schemas import AddressOut, AddressPage, UserOut, UserPage
 
-SEARCHED_FIELDS = ("first_name", "last_name", "email", "username")
 _PEOPLE_READ = (Scope.PEOPLE_READ, Scope.PEOPLE_WRITE)
+BY_NUMBER = (SortKey("number"),)
+DEFAULT_LIMIT = 20
 
 
 def user_out(user: User) -> Any:
@@ -32,17 +33,23 @@ def check_editable(principal: Principal, user: User) -> None:
         raise Problem(403, "forbidden", "this key may not change that user")
 
 
+def check_people_read(principal: Principal, doing: str) -> None:
+    if not principal.has_scope(*_PEOPLE_READ):
+        raise Problem(403, "forbidden", f"{doing} needs the people:read scope")
+
+
 class Users:
     def __init__(self, services: Services) -> None:
         self._services = services
 
     def listing(self, call: Call) -> Reply:
-        if not call.principal.has_scope(*_PEOPLE_READ):
-            raise Problem(403, "forbidden", "listing users needs the people:read scope")
-        limit, offset = call.params.get("limit", 20), call.params.get("offset", 0)
-        query = call.params.get("q", "").strip()
-        users, total = self._search(query, limit, offset) if query else self._page(limit, offset)
-        return Reply(200, UserPage(items=[user_out(u) for u in users], total=total))
+        """By number; `q` keeps the users with it in a name, the e-mail or the user name."""
+        check_people_read(call.principal, "listing users")
+        text = call.params.get("q", "").strip()
+        conditions = (contains_any(NAME_FIELDS, text),) if text else ()
+        limit, offset = _paging(call)
+        page = self._services.directory.find_users(UserQuery(conditions, BY_NUMBER, limit, offset))
+        return Reply(200, UserPage(items=[user_out(u) for u in page.items], total=page.total))
 
     def get(self, call: Call) -> Reply:
         user = self._services.directory.user(call.params["number"])
@@ -72,34 +79,20 @@ class Users:
         query = UserQuery((Condition("number", Operator.EQ, number),), limit=1)
         return self._services.directory.find_users(query).total > 0
 
-    def _page(self, limit: int, offset: int) -> tuple[list[User], int]:
-        page = self._services.directory.find_users(
-            UserQuery(sort=(SortKey("number"),), limit=limit, offset=offset)
-        )
-        return page.items, page.total
-
-    def _search(self, text: str, limit: int, offset: int) -> tuple[list[User], int]:
-        """Users whose name, e-mail or user name contains `text`, by number.
-
-        Conditions of a UserQuery are ANDed, so each field is searched on its own and the
-        matches merged; each field contributes at most MAX_LIMIT matches.
-        """
-        pattern = "%" + text.replace("%", "").replace("_", "") + "%"
-        found: dict[int, User] = {}
-        for name in SEARCHED_FIELDS:
-            query = UserQuery((Condition(name, Operator.LIKE, pattern),), limit=MAX_LIMIT)
-            found.update((u.number, u) for u in self._services.directory.find_users(query).items)
-        ordered = [found[n] for n in sorted(found)]
-        return ordered[offset : offset + limit], len(ordered)
-
 
 class Addresses:
     def __init__(self, services: Services) -> None:
         self._services = services
 
+    def listing(self, call: Call) -> Reply:
+        check_people_read(call.principal, "listing addresses")
+        page = self._services.directory.addresses(call.params.get("q", ""), *_paging(call))
+        return Reply(
+            200, AddressPage(items=[_address_out(a) for a in page.items], total=page.total)
+        )
+
     def get(self, call: Call) -> Reply:
-        if not call.principal.has_scope(*_PEOPLE_READ):
-            raise Problem(403, "forbidden", "reading addresses needs the people:read scope")
+        check_people_read(call.principal, "reading addresses")
         return Reply(200, _address_out(self._services.directory.address(call.params["id"])))
 
     def put(self, call: Call) -> Reply:
@@ -108,9 +101,12 @@ class Addresses:
         return Reply(200, _address_out(saved))
 
     def delete(self, call: Call) -> Reply:
-        address = self._services.directory.address(call.params["id"])
-        self._services.store.addresses.delete(address.id)
+        self._services.directory.delete_address(call.params["id"])
         return Reply(204)
+
+
+def _paging(call: Call) -> tuple[int, int]:
+    return call.params.get("limit", DEFAULT_LIMIT), call.params.get("offset", 0)
 
 
 def _address_out(address: Address) -> AddressOut:
