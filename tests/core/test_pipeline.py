@@ -35,6 +35,7 @@ from tests.images import (
 from userphoto.core.errors import ImageTooLarge, InvalidImage
 from userphoto.core.model import VARIANT_SIZES, CropBox
 from userphoto.core.photos import PipelineLimits, RenderedPhoto, render_photo
+from userphoto.core.photos.colour import to_srgb
 from userphoto.core.photos.pipeline import content_hash
 
 
@@ -235,6 +236,30 @@ def test_a_palette_image_with_a_transparent_index_keeps_its_transparency() -> No
     palette = half_transparent(64).convert("P")  # Pillow keeps the transparent index
     rendered = render_photo(encode(palette, "PNG", transparency=palette.info.get("transparency")))
     assert rendered.renditions[0].media_type == "image/png"
+
+
+def test_a_big_png_is_reduced_band_by_band_into_one_transparent_picture() -> None:
+    # 3456x2592 may be 4x smaller: halved a band of rows at a time before Lanczos does the
+    # rest. The top bands are opaque, the lowest hold the transparent quadrant.
+    image = quadrants(3456, 2592).convert("RGBA")
+    image.paste((0, 0, 0, 0), (1728, 1296, 3456, 2592))
+    rendered = render_photo(encode(image, "PNG", compress_level=1))
+    kept = original(rendered)
+    assert kept.size == (1280, 960) and kept.mode == "RGBA"
+    samples = quadrant_samples(kept)[:3]
+    assert all(close(a, e) for a, e in zip(samples, QUADRANT_COLOURS[:3], strict=True))
+    assert kept.getpixel((320, 240))[3] == 255 and kept.getpixel((960, 720))[3] == 0
+    square = variants(rendered)[648]
+    assert square.size == (648, 648) and close(square.getpixel((486, 486)), WHITE)
+
+
+def test_reducing_band_by_band_equals_reducing_the_whole_picture() -> None:
+    image = quadrants(1001, 2001).convert("RGBA")  # 2001 rows: two bands and a short one
+    image.paste((0, 0, 0, 0), (500, 1000, 1001, 2001))
+    banded = to_srgb(image, 4)
+    whole = to_srgb(image).reduce(4)
+    assert banded.mode == whole.mode == "RGBA" and banded.size == whole.size == (251, 501)
+    assert banded.tobytes() == whole.tobytes()
 
 
 # --- crop -------------------------------------------------------------------------------

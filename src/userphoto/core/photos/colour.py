@@ -10,14 +10,36 @@ from PIL import Image, ImageCms
 _ALPHA_MODES = frozenset({"RGBA", "LA", "PA"})
 _WIDE_GREY_MODES = frozenset({"I", "I;16", "I;16B", "I;16L", "I;16N"})
 _TRANSFORMABLE_MODES = frozenset({"L", "RGB", "CMYK"})
+# Rows converted at a time when reducing: about 8 MB of RGBA, whatever the width.
+_BAND_PIXELS = 2_000_000
 
 
-def to_srgb(image: Image.Image) -> Image.Image:
+def to_srgb(image: Image.Image, reduce_by: int = 1) -> Image.Image:
     """`image` as sRGB: RGB, or RGBA when some pixel is not fully opaque. Metadata dropped.
 
     An embedded ICC profile is honoured by converting through it; a profile that is broken
     or does not fit the pixels is ignored, since the pixels themselves are still a photo.
+    With `reduce_by` above 1 the result is also `reduce_by` times smaller (`Image.reduce`),
+    converted a band of rows at a time, so no second full-size copy is ever made: a 50 MP
+    RGBA picture would otherwise pass through three more of them, 600 MB.
     """
+    if reduce_by == 1:
+        return _converted(image)
+    rows = reduce_by * max(1, _BAND_PIXELS // (image.width * reduce_by))
+    bands = []
+    for top in range(0, image.height, rows):
+        band = image.crop((0, top, image.width, min(top + rows, image.height)))
+        bands.append(_converted(band).reduce(reduce_by))
+    mode = "RGBA" if any(band.mode == "RGBA" for band in bands) else "RGB"
+    reduced = Image.new(mode, (bands[0].width, sum(band.height for band in bands)))
+    top = 0
+    for band in bands:
+        reduced.paste(band.convert(mode), (0, top))
+        top += band.height
+    return reduced
+
+
+def _converted(image: Image.Image) -> Image.Image:
     icc = image.info.get("icc_profile")
     colour, alpha = _split_alpha(image)
     if icc:

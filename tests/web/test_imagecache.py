@@ -1,0 +1,190 @@
+"""The lean path for public images: remembered per URL, retired by any change, never per caller."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+
+import pytest
+from PIL import Image
+from starlette.testclient import TestClient
+
+from tests.core.fakes import fake_services
+from userphoto.bootstrap import open_services
+from userphoto.config import Settings
+from userphoto.core.model import PhotoOwner
+from userphoto.core.services import Services
+from userphoto.web.app import create_app
+from userphoto.web.imagecache import CachedImage, ImageCache, ImageFastPath, pending_image
+
+LINK = "/smart20/Dateien/userphoto/users/Userphoto_1.jpg"
+EMAIL = "ada@example.org"
+AVATAR = f"/avatar/{hashlib.md5(EMAIL.encode()).hexdigest()}?s=96"
+
+
+def jpeg(colour: tuple[int, int, int]) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (300, 300), colour).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def seed_ada(services: Services) -> Services:
+    services.directory.save_user({"number": 1, "email": EMAIL, "first_name": "Ada"})
+    services.photos.set_photo(PhotoOwner.user(1), jpeg((200, 30, 30)))
+    return services
+
+
+@pytest.fixture
+def ada(services: Services) -> Services:
+    return seed_ada(services)
+
+
+@pytest.mark.parametrize("path", [LINK, AVATAR])
+def test_a_repeated_request_gets_the_same_answer(client: TestClient, ada: Services, path: str):
+    first, second = client.get(path), client.get(path)
+    assert first.status_code == second.status_code == 200
+    assert second.content == first.content
+    for name in ("etag", "cache-control", "last-modified", "content-type", "content-length"):
+        assert second.headers[name] == first.headers[name]
+    assert second.headers["x-content-type-options"] == "nosniff"
+    expires = datetime.strptime(second.headers["expires"], "%a, %d %b %Y %H:%M:%S GMT")
+    ahead = expires.replace(tzinfo=UTC) - datetime.now(UTC)
+    assert timedelta(seconds=290) < ahead <= timedelta(seconds=300)
+
+
+@pytest.mark.parametrize("path", [LINK, AVATAR])
+def test_a_remembered_answer_revalidates(client: TestClient, ada: Services, path: str) -> None:
+    etag = client.get(path).headers["etag"]
+    not_modified = client.get(path, headers={"If-None-Match": etag})
+    assert not_modified.status_code == 304
+    assert not_modified.content == b""
+    assert not_modified.headers["etag"] == etag
+    assert "content-type" not in not_modified.headers
+    later = format_datetime(datetime.now(UTC) + timedelta(minutes=1), usegmt=True)
+    assert client.get(path, headers={"If-Modified-Since": later}).status_code == 304
+    assert client.get(path, headers={"If-None-Match": '"other"'}).status_code == 200
+
+
+@pytest.mark.parametrize("path", [LINK, AVATAR])
+def test_a_new_photo_shows_at_once(client: TestClient, ada: Services, path: str) -> None:
+    before = client.get(path)
+    client.get(path)
+    ada.photos.set_photo(PhotoOwner.user(1), jpeg((30, 200, 30)))
+    after = client.get(path)
+    assert after.headers["etag"] != before.headers["etag"]
+    assert after.content != before.content
+
+
+def test_a_deleted_photo_is_gone_at_once(client: TestClient, ada: Services) -> None:
+    client.get(LINK)
+    client.get(LINK)
+    ada.photos.delete_photo(PhotoOwner.user(1))
+    assert client.get(LINK).status_code == 404
+
+
+def test_a_change_by_another_process_retires_the_answer(
+    client: TestClient, ada: Services, settings: Settings
+) -> None:
+    before = client.get(LINK).headers["etag"]
+    client.get(LINK)
+    other = open_services(settings)
+    try:
+        other.photos.set_photo(PhotoOwner.user(1), jpeg((30, 30, 200)))
+    finally:
+        other.close()
+    # The change feed is read at most every 50 ms, and PostgreSQL notifies asynchronously.
+    deadline = datetime.now(UTC) + timedelta(seconds=5)
+    while client.get(LINK).headers["etag"] == before:
+        assert datetime.now(UTC) < deadline, "the other process's change never showed"
+
+
+def test_a_remembered_answer_still_spends_the_client_budget(settings: Settings) -> None:
+    limited = settings.with_(rate_limit_client_per_second=1, rate_limit_client_burst=2)
+    services = open_services(limited)
+    try:
+        seed_ada(services)
+        with TestClient(create_app(limited, services)) as client:
+            answers = [client.get(LINK).status_code for _ in range(10)]
+    finally:
+        services.close()
+    # A second refills one request of budget: a slow machine may see a 200 among the 429s.
+    assert answers[:2] == [200, 200]
+    assert 429 in answers
+
+
+# The middleware on its own, around a route of our own that counts what reaches it.
+
+
+class CountingRoute:
+    """An image route answering public images and counting the requests it saw."""
+
+    def __init__(self) -> None:
+        self.seen = 0
+
+    async def __call__(self, scope, receive, send) -> None:  # type: ignore[no-untyped-def]
+        self.seen += 1
+        pending = pending_image(scope)
+        image = CachedImage.build(
+            "k", datetime(2024, 1, 1, tzinfo=UTC), 60, {"ETag": '"k"'}, "image/png", b"png"
+        )
+        if pending is not None:
+            pending.remember(image)
+        headers = [*image.ok_headers]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": image.body})
+
+
+@pytest.fixture
+def counted() -> Iterator[tuple[CountingRoute, list[int], TestClient]]:
+    route, generation = CountingRoute(), [0]
+    cache = ImageCache(lambda: generation[0])
+    # Without `with`: the route is no application, it has no lifespan to run.
+    yield route, generation, TestClient(ImageFastPath(route, cache, fake_services().auth))
+
+
+def test_only_the_first_request_reaches_the_route(counted) -> None:  # type: ignore[no-untyped-def]
+    route, _, client = counted
+    answers = [client.get("/image?s=1") for _ in range(3)]
+    assert route.seen == 1
+    assert {a.content for a in answers} == {b"png"}
+    assert client.head("/image?s=1").status_code == 200
+    client.get("/image?s=2")
+    assert route.seen == 2
+
+
+def test_a_new_generation_reaches_the_route_again(counted) -> None:  # type: ignore[no-untyped-def]
+    route, generation, client = counted
+    client.get("/image")
+    generation[0] += 1
+    client.get("/image")
+    client.get("/image")
+    assert route.seen == 2
+
+
+@pytest.mark.parametrize(
+    "headers", [{"Authorization": "Bearer sk-x"}, {"Cookie": "userphoto_session=s"}]
+)
+def test_requests_with_credentials_always_reach_the_route(counted, headers) -> None:  # type: ignore[no-untyped-def]
+    route, _, client = counted
+    client.get("/image", headers=headers)
+    client.get("/image", headers=headers)
+    assert route.seen == 2
+
+
+def test_other_methods_always_reach_the_route(counted) -> None:  # type: ignore[no-untyped-def]
+    route, _, client = counted
+    client.post("/image")
+    client.post("/image")
+    assert route.seen == 2
+
+
+def test_an_answer_read_before_a_change_is_not_kept() -> None:
+    generation = [0]
+    cache = ImageCache(lambda: generation[0])
+    image = CachedImage.build("k", datetime(2024, 1, 1, tzinfo=UTC), 60, {}, "image/png", b"x")
+    generation[0] += 1
+    cache.put("id", image, 0)
+    assert cache.get("id", 0) is None and cache.get("id", 1) is None
