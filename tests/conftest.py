@@ -10,6 +10,7 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from tests.databases import DATABASES, postgres_schema
+from tests.logscan import pytest_configure, pytest_sessionfinish  # noqa: F401 (log scan hooks)
 from userphoto.bootstrap import open_services
 from userphoto.config import Settings
 from userphoto.core.services import Services

@@ -10,7 +10,9 @@ from userphoto.core.auth import AuthService
 from userphoto.core.errors import UserPhotoError
 from userphoto.core.fetching import FetchPolicy
 from userphoto.core.history import HistoryService
+from userphoto.core.links import LinkSigner
 from userphoto.core.photos import PipelineLimits
+from userphoto.core.ratelimit import AccessLimits, LoginPolicy, Rate
 from userphoto.core.secrets import SecretBox
 from userphoto.core.services import ApiUserService, DirectoryService, PhotoService, Services
 from userphoto.core.staging import StagingService
@@ -47,6 +49,20 @@ def secret_box(settings: Settings) -> SecretBox:
     return SecretBox.from_setting_or_file(settings.server_key, settings.data_dir / "server.key")
 
 
+def access_limits(settings: Settings) -> AccessLimits:
+    return AccessLimits(
+        api_user=Rate(settings.rate_limit_api_user_per_second, settings.rate_limit_api_user_burst),
+        api_key=Rate(settings.rate_limit_api_key_per_second, settings.rate_limit_api_key_burst),
+        client=Rate(settings.rate_limit_client_per_second, settings.rate_limit_client_burst),
+        logins=LoginPolicy(
+            settings.login_max_account_failures,
+            settings.login_max_client_failures,
+            settings.login_failure_window,
+        ),
+        limit_loopback=settings.rate_limit_loopback,
+    )
+
+
 def open_services(settings: Settings) -> Services:
     box = secret_box(settings)
     store = open_store(settings)
@@ -55,10 +71,11 @@ def open_services(settings: Settings) -> Services:
         directory=DirectoryService(store),
         photos=photos,
         api_users=ApiUserService(store, box),
-        auth=AuthService(store),
+        auth=AuthService(store, limits=access_limits(settings)),
         store=store,
         staging=StagingService(store, photos, timedelta(seconds=settings.docspace_staged_lifetime)),
         fetcher=PinnedFetcher(fetch_policy(settings)),
         history=HistoryService(store, settings.photo_history),
         audit=AuditService(store),
+        links=LinkSigner(box.derive("photo-links"), settings.photo_link_lifetime),
     )

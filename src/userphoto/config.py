@@ -30,7 +30,7 @@ DEFAULT_BLOCKED_NETWORKS: tuple[str, ...] = (
     "203.0.113.0/24",
     "224.0.0.0/4",
     "240.0.0.0/4",
-    "::/128",
+    "::/96",
     "::1/128",
     "::ffff:0:0/96",
     "64:ff9b::/96",
@@ -141,6 +141,70 @@ class Settings:
         False,
         "Send Gravatar avatars as AVIF or WebP to clients whose Accept names them "
         "(rendered once, kept with the resized avatars); JPEG otherwise.",
+    )
+
+    # Links, browsers and logs
+    signed_photo_links: bool = setting(
+        False,
+        "Hand out onOffice photosAsLinks links and DocSpace storage URLs as signed, expiring"
+        " links that name no user; the plain links (by number or UUID) then answer 404.",
+    )
+    photo_link_lifetime: int = setting(
+        86400,
+        "Seconds a signed photo link stays valid at least (at most an eighth longer: links"
+        " stay the same URL for that long, so caches keep working).",
+    )
+    cors_allowed_origins: str = setting(
+        "",
+        "Comma-separated origins (https://app.example.org) whose browser scripts may call the"
+        " API (CORS); empty: no CORS headers at all.",
+    )
+    log_level: str = setting(
+        "info", "Level of the service's logs: debug, info, warning or error (access log at info)."
+    )
+    access_log: bool = setting(
+        False,
+        "Log every request (uvicorn's access log); off by default, as writing the line costs"
+        " a photo request a fifth of its time and a proxy in front usually logs anyway.",
+    )
+
+    # Rate limits and brute-force protection: budgets are per node (nodes share nothing
+    # but the store), so N nodes behind a balancer admit up to N times each figure.
+    rate_limit_api_user_per_second: int = setting(
+        1000, "Requests per second each onOffice API user may make, per node; 0: no limit."
+    )
+    rate_limit_api_user_burst: int = setting(
+        2000, "Requests an onOffice API user may make at once above its rate, per node."
+    )
+    rate_limit_api_key_per_second: int = setting(
+        1000, "Requests per second each sk- API key may make, per node; 0: no limit."
+    )
+    rate_limit_api_key_burst: int = setting(
+        2000, "Requests an sk- API key may make at once above its rate, per node."
+    )
+    rate_limit_client_per_second: int = setting(
+        2000,
+        "Requests per second each client address may make, per node; 0: no limit. Behind a"
+        " reverse proxy, let uvicorn trust its X-Forwarded-For, or every client shares one.",
+    )
+    rate_limit_client_burst: int = setting(
+        4000, "Requests a client address may make at once above its rate, per node."
+    )
+    rate_limit_loopback: bool = setting(
+        False,
+        "Apply the client address limit to loopback clients too (off: local benchmarks and a"
+        " reverse proxy on the same host are not limited as one client).",
+    )
+    login_max_account_failures: int = setting(
+        10,
+        "Failed password logins per account within the window before further attempts get"
+        " 429 without a password check, per node; 0: no limit.",
+    )
+    login_max_client_failures: int = setting(
+        100, "Failed password logins per client address within the window, per node; 0: no limit."
+    )
+    login_failure_window: int = setting(
+        900, "Seconds a failed password login counts against its account and address."
     )
 
     @classmethod

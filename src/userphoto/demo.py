@@ -7,6 +7,7 @@ demo credentials are kept in DATA_DIR/demo-credentials.json and reused while the
 
 from __future__ import annotations
 
+import hmac
 import io
 import os
 import random
@@ -381,7 +382,8 @@ def _still_valid(services: Services, saved: dict[str, Any]) -> bool:
         api_user = services.api_users.by_token(str(saved.get("token", "")))
     except ValueError:  # sealed with another server key
         return False
-    return api_user is not None and api_user.secret == saved.get("secret")
+    saved_secret = str(saved.get("secret", "")).encode()
+    return api_user is not None and hmac.compare_digest(api_user.secret.encode(), saved_secret)
 
 
 def _credentials_json(credentials: DemoCredentials) -> dict[str, Any]:

@@ -9,8 +9,9 @@ ties are broken by user number.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -22,10 +23,18 @@ from userphoto.core.auth import AuthService
 from userphoto.core.errors import NotFound
 from userphoto.core.fetching import FetchRefused
 from userphoto.core.history import HistoryService
-from userphoto.core.model import Address, ApiKey, ApiUser, Photo, PhotoOwner, User
+from userphoto.core.links import LinkSigner
+from userphoto.core.model import Address, ApiKey, ApiUser, Photo, PhotoOwner, Rendition, User
 from userphoto.core.photos import PipelineLimits
-from userphoto.core.ports import NewPhoto, StagedUpload
-from userphoto.core.query import Condition, Operator, Page, UserQuery
+from userphoto.core.ports import NewPhoto, StagedUpload, StoredBlob
+from userphoto.core.query import (
+    ADDRESS_SEARCH_FIELDS,
+    AnyOf,
+    Clause,
+    Operator,
+    Page,
+    UserQuery,
+)
 from userphoto.core.secrets import SecretBox
 from userphoto.core.services import ApiUserService, DirectoryService, PhotoService, Services
 from userphoto.core.staging import StagingService
@@ -94,8 +103,10 @@ def _field(user: User, name: str) -> Any:
     return str(value) if name == "uuid" else value
 
 
-def _matches(user: User, condition: Condition) -> bool:
-    return _TESTS[condition.op](_field(user, condition.field), condition.value)
+def _matches(user: User, clause: Clause) -> bool:
+    if isinstance(clause, AnyOf):
+        return any(_matches(user, c) for c in clause.conditions)
+    return _TESTS[clause.op](_field(user, clause.field), clause.value)
 
 
 class FakeUserStore:
@@ -142,6 +153,14 @@ class FakeAddressStore:
 
     def get(self, address_id: int) -> Address | None:
         return self.addresses.get(address_id)
+
+    def list(self, search: str, limit: int, offset: int) -> Page[Address]:
+        found = [
+            a
+            for _, a in sorted(self.addresses.items())
+            if any(search.lower() in getattr(a, f).lower() for f in ADDRESS_SEARCH_FIELDS)
+        ]
+        return Page(found[offset : offset + limit], len(found))
 
     def upsert(self, address: Address) -> None:
         self.addresses[address.id] = address
@@ -274,6 +293,9 @@ class FakePhotoStore:
             (p for p in self._photos.values() if p.owner == owner), key=lambda p: p.id, reverse=True
         )
 
+    def every_version(self) -> list[Photo]:
+        return list(self._photos.values())
+
     def restore(self, owner: PhotoOwner, photo_id: int) -> Photo | None:
         photo = self._photos.get(photo_id)
         if photo is None or photo.owner != owner:
@@ -283,6 +305,11 @@ class FakePhotoStore:
 
     def blob_keys(self) -> set[str]:
         return {r.blob_key for p in self._photos.values() for r in p.renditions}
+
+    def replace_rendition(self, photo_id: int, rendition: Rendition) -> None:
+        photo = self._photos[photo_id]
+        kept = tuple(r for r in photo.renditions if r.size != rendition.size)
+        self._photos[photo_id] = replace(photo, renditions=(*kept, rendition))
 
 
 class FakeAuditStore:
@@ -309,15 +336,26 @@ class FakePhotoHistoryStore:
     def restore(self, owner: PhotoOwner, photo_id: int) -> Photo | None:
         return self._photos.restore(owner, photo_id)
 
+    def every_version(self) -> list[Photo]:
+        return sorted(self._photos.every_version(), key=lambda p: p.id)
+
+    def replace_rendition(self, photo_id: int, rendition: Rendition) -> None:
+        self._photos.replace_rendition(photo_id, rendition)
+
 
 class FakeBlobStore:
     def __init__(self) -> None:
         self.blobs: dict[str, bytes] = {}
+        self.written_at: dict[str, datetime] = {}
 
     def put(self, data: bytes) -> str:
         key = hashlib.sha256(data).hexdigest()
         self.blobs[key] = data
+        self.written_at[key] = datetime.now(UTC)
         return key
+
+    def put_many(self, items: Sequence[bytes]) -> list[str]:
+        return [self.put(data) for data in items]
 
     def get(self, key: str) -> bytes:
         try:
@@ -325,8 +363,14 @@ class FakeBlobStore:
         except KeyError:
             raise NotFound("blob", key) from None
 
-    def delete(self, key: str) -> None:
-        self.blobs.pop(key, None)
+    def delete(self, key: str, written_before: datetime | None = None) -> None:
+        written = self.written_at.get(key, datetime.min.replace(tzinfo=UTC))
+        if written_before is None or written < written_before:
+            self.blobs.pop(key, None)
+
+    def stored(self) -> Iterator[StoredBlob]:
+        for key in list(self.blobs):
+            yield StoredBlob(key, self.written_at.get(key, datetime.min.replace(tzinfo=UTC)))
 
 
 class FakeStagedUploadStore:
@@ -345,6 +389,9 @@ class FakeStagedUploadStore:
 
     def expire(self, before: datetime) -> set[str]:
         return self._drop([u.id for u in self._uploads.values() if u.created_at < before])
+
+    def blob_keys(self) -> set[str]:
+        return {u.blob_key for u in self._uploads.values()}
 
     def _drop(self, upload_ids: list[str]) -> set[str]:
         keys = {self._uploads.pop(i).blob_key for i in upload_ids if i in self._uploads}
@@ -397,4 +444,5 @@ def fake_services(limits: PipelineLimits = DEFAULT_LIMITS, history: int = 5) -> 
         fetcher=FakeUrlFetcher(),
         history=HistoryService(store, history),
         audit=AuditService(store),
+        links=LinkSigner(os.urandom(32), 3600),
     )

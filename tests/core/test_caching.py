@@ -5,17 +5,20 @@ from __future__ import annotations
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import TypeVar
 
 import pytest
 
+from tests.core.fakes import FakeApiKeyStore
 from tests.images import encode, solid
 from tests.waiting import within_a_second
 from userphoto.bootstrap import open_services
 from userphoto.config import Settings
-from userphoto.core.caching import CachingBlobStore, Memo
+from userphoto.core.caching import CachingApiKeyStore, CachingBlobStore, Memo
 from userphoto.core.errors import NotFound
-from userphoto.core.model import PhotoOwner
+from userphoto.core.model import ApiKey, PhotoOwner, Scope
+from userphoto.core.query import Condition, Operator, SortKey, UserQuery
 from userphoto.core.services import Services
 
 T = TypeVar("T")
@@ -125,7 +128,7 @@ class DictBlobs:
             raise NotFound("blob", key)
         return self.data[key]
 
-    def delete(self, key: str) -> None:
+    def delete(self, key: str, written_before: datetime | None = None) -> None:
         self.data.pop(key, None)
 
 
@@ -142,3 +145,68 @@ def test_the_byte_cache_is_bounded_and_forgets_deleted_blobs() -> None:
     cache.delete(a)
     with pytest.raises(NotFound):
         cache.get(a)
+
+
+def test_a_listing_shows_a_change_here_at_once_and_on_the_other_node(
+    services: Services, other_node: Services
+) -> None:
+    listing = UserQuery(sort=(SortKey("number"),), limit=10)
+    services.directory.save_user({"number": 1, "city": "Aachen"})
+    assert [u.city for u in other_node.directory.find_users(listing).items] == ["Aachen"]
+    assert [u.city for u in services.directory.find_users(listing).items] == ["Aachen"]
+    services.directory.save_user({"number": 1, "city": "Bonn"})
+    services.directory.save_user({"number": 2, "city": "Celle"})
+    assert [u.city for u in services.directory.find_users(listing).items] == ["Bonn", "Celle"]
+    within_a_second(
+        lambda: [u.city for u in other_node.directory.find_users(listing).items], ["Bonn", "Celle"]
+    )
+
+
+def test_listings_with_list_values_are_answered_too(services: Services) -> None:
+    services.directory.save_user({"number": 1})
+    services.directory.save_user({"number": 2})
+    listing = UserQuery((Condition("number", Operator.IN, [2]),))
+    assert [u.number for u in services.directory.find_users(listing).items] == [2]
+
+
+def test_a_revoked_key_is_refused_here_at_once_and_on_the_other_node_within_a_second(
+    services: Services, other_node: Services
+) -> None:
+    services.directory.save_user({"number": 1})
+    key, secret = services.auth.create_key(1, "script", [Scope.ALL])
+    assert services.auth.by_key(secret) is not None
+    assert other_node.auth.by_key(secret) is not None
+    services.auth.revoke_key(key.id)
+    assert services.auth.by_key(secret) is None
+    within_a_second(lambda: other_node.auth.by_key(secret), None)
+
+
+class StillFeed:
+    def version(self) -> int:
+        return 0
+
+    def close(self) -> None:
+        pass
+
+
+class CountingKeys(FakeApiKeyStore):
+    def __init__(self) -> None:
+        super().__init__()
+        self.lookups = 0
+
+    def by_hash(self, key_hash: str) -> ApiKey | None:
+        self.lookups += 1
+        return super().by_hash(key_hash)
+
+
+def test_a_key_presented_again_costs_no_query_until_its_time_is_up() -> None:
+    inner = CountingKeys()
+    key = inner.add(ApiKey(0, "k", "hash", 1, frozenset({Scope.ALL}), datetime.now(UTC)))
+    keys = CachingApiKeyStore(inner, Memo(StillFeed()))
+    assert [keys.by_hash("hash"), keys.by_hash("hash"), keys.by_hash("other")] == [key, key, None]
+    keys.by_hash("other")
+    assert inner.lookups == 2
+    expiring = CachingApiKeyStore(inner, Memo(StillFeed()), ttl=0)
+    expiring.by_hash("hash")
+    expiring.by_hash("hash")
+    assert inner.lookups == 4

@@ -36,6 +36,7 @@ LOOPBACK_ALLOWED = FetchPolicy.parse(
         "fe80::1",
         "ff02::1",
         "::ffff:10.0.0.1",
+        "::127.0.0.1",  # IPv4-compatible (deprecated) form
         "64:ff9b::a00:1",
         "2002:a00:1::",
     ],

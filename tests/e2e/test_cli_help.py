@@ -18,6 +18,7 @@ EXPECTED = {
     ("settings",),
     ("migrate",),
     ("copy",),
+    ("fsck",),
     ("users", "import"),
     ("users", "list"),
     ("users", "show"),

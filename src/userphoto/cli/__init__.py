@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from userphoto.cli import addresses, apikeys, apiusers, photos, users
+from userphoto.cli.fsck import fsck_command
 from userphoto.cli.serving import demo, serve
 from userphoto.cli.settings import show_settings
 from userphoto.cli.store import copy_command, migrate_command
@@ -22,6 +23,7 @@ app.command("demo")(demo)
 app.command("settings")(show_settings)
 app.command("migrate")(migrate_command)
 app.command("copy")(copy_command)
+app.command("fsck")(fsck_command)
 app.add_typer(users.app, name="users")
 app.add_typer(addresses.app, name="addresses")
 app.add_typer(photos.app, name="photos")

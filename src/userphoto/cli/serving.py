@@ -9,10 +9,17 @@ from typing import Annotated
 import typer
 import uvicorn
 
-from userphoto.cli.common import DataDirOption, console, open_or_exit, opened_services
+from userphoto.cli.common import (
+    DataDirOption,
+    console,
+    core_errors_as_exits,
+    open_or_exit,
+    opened_services,
+)
 from userphoto.config import ENV_PREFIX, Settings
 from userphoto.demo import ADMIN_USERNAME, MAX_USERS, DemoReport, seed_demo
 from userphoto.web.app import create_app
+from userphoto.web.logs import log_config
 
 HostOption = Annotated[str, typer.Option(help="Interface to listen on.")]
 PortOption = Annotated[int, typer.Option(min=1, max=65535, help="TCP port to listen on.")]
@@ -69,17 +76,28 @@ def serving_settings(data_dir: Path | None, host: str, port: int) -> Settings:
 
 def run_server(settings: Settings, host: str, port: int, workers: int) -> None:
     announcement = f"userphoto serving on http://{host}:{port} (data in {settings.data_dir})"
+    with core_errors_as_exits():
+        log_options = {
+            "log_config": log_config(settings.log_level),
+            "log_level": settings.log_level,
+        }
     if workers == 1:
         app = create_app(settings, open_or_exit(settings))
         console.print(announcement)
-        uvicorn.run(app, host=host, port=port)
+        uvicorn.run(app, host=host, port=port, access_log=settings.access_log, **log_options)
         return
     # Workers are separate processes, so the settings travel as environment variables.
     os.environ[ENV_PREFIX + "DATA_DIR"] = str(settings.data_dir.resolve())
     os.environ[ENV_PREFIX + "PUBLIC_URL"] = settings.public_url
     console.print(announcement)
     uvicorn.run(
-        "userphoto.web.app:app_from_env", factory=True, host=host, port=port, workers=workers
+        "userphoto.web.app:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=settings.access_log,
+        **log_options,
     )
 
 

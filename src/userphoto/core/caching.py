@@ -8,14 +8,26 @@ thus always names the blob whose bytes it describes, so old bytes never meet new
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import os
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
+from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
-from userphoto.core.model import Address, Photo, PhotoOwner, User
-from userphoto.core.ports import AddressStore, BlobStore, NewPhoto, PhotoStore, UserStore
+from userphoto.core.model import Address, ApiKey, Photo, PhotoOwner, User
+from userphoto.core.ports import (
+    AddressStore,
+    ApiKeyStore,
+    BlobStore,
+    NewPhoto,
+    PhotoStore,
+    StoredBlob,
+    UserStore,
+)
 from userphoto.core.query import Page, UserQuery
 
 T = TypeVar("T")
@@ -55,6 +67,19 @@ class Memo:
         with self._lock:
             return key in self._values, self._values.get(key), self._generation
 
+    def lookup_many(self, keys: Iterable[Hashable]) -> tuple[dict[Hashable, Any], list[Any], int]:
+        """`lookup` of many keys at once: (the cached values, the keys missing, generation)."""
+        self._refresh()
+        found: dict[Hashable, Any] = {}
+        missing: list[Any] = []
+        with self._lock:
+            for key in keys:
+                if key in self._values:
+                    found[key] = self._values[key]
+                else:
+                    missing.append(key)
+            return found, missing, self._generation
+
     def put(self, key: Hashable, value: Any, generation: int) -> None:
         with self._lock:
             if generation == self._generation:
@@ -64,6 +89,11 @@ class Memo:
         with self._lock:
             self._values.clear()
             self._generation += 1
+
+    def generation(self) -> int:
+        """A number that moves with every clear: what depended on the records is stale."""
+        self._refresh()
+        return self._generation
 
     def _refresh(self) -> None:
         now = time.monotonic()
@@ -77,9 +107,15 @@ class Memo:
 
 
 class CachingUserStore:
-    def __init__(self, inner: UserStore, memo: Memo) -> None:
+    """Users by every key, and the most recent pages of listings, until the next change."""
+
+    def __init__(self, inner: UserStore, memo: Memo, max_pages: int = 256) -> None:
         self._inner = inner
         self._memo = memo
+        self._max_pages = max_pages
+        self._lock = threading.Lock()
+        # Kept apart from the memo: listings are as many as clients make up, so they are bounded.
+        self._pages: OrderedDict[UserQuery, tuple[int, Page[User]]] = OrderedDict()
 
     def get(self, number: int) -> User | None:
         return self._memo.get(("user", number), lambda: self._inner.get(number))
@@ -98,7 +134,23 @@ class CachingUserStore:
         return self._memo.get(key, lambda: self._inner.by_username(username))
 
     def query(self, query: UserQuery) -> Page[User]:
-        return self._inner.query(query)
+        try:
+            hash(query)
+        except TypeError:  # a condition with a list value: such a listing is not kept
+            return self._inner.query(query)
+        generation = self._memo.generation()
+        with self._lock:
+            known = self._pages.get(query)
+        if known is not None and known[0] == generation:
+            return known[1]
+        page = self._inner.query(query)
+        if generation == self._memo.generation():
+            with self._lock:
+                self._pages[query] = (generation, page)
+                self._pages.move_to_end(query)
+                while len(self._pages) > self._max_pages:
+                    self._pages.popitem(last=False)
+        return page
 
     def next_number(self) -> int:
         return self._inner.next_number()
@@ -124,6 +176,9 @@ class CachingAddressStore:
     def get(self, address_id: int) -> Address | None:
         return self._memo.get(("address", address_id), lambda: self._inner.get(address_id))
 
+    def list(self, search: str, limit: int, offset: int) -> Page[Address]:
+        return self._inner.list(search, limit, offset)
+
     def upsert(self, address: Address) -> None:
         try:
             self._inner.upsert(address)
@@ -146,15 +201,11 @@ class CachingPhotoStore:
         return self.current_many([owner]).get(owner)
 
     def current_many(self, owners: Iterable[PhotoOwner]) -> Mapping[PhotoOwner, Photo]:
-        found: dict[PhotoOwner, Photo] = {}
-        missing: list[PhotoOwner] = []
-        generation = 0
-        for owner in owners:
-            known, photo, generation = self._memo.lookup(("photo", owner))
-            if not known:
-                missing.append(owner)
-            elif photo is not None:
-                found[owner] = photo
+        cached, missing_keys, generation = self._memo.lookup_many(("photo", o) for o in owners)
+        found: dict[PhotoOwner, Photo] = {
+            key[1]: photo for key, photo in cached.items() if photo is not None
+        }
+        missing: list[PhotoOwner] = [key[1] for key in missing_keys]
         if missing:
             loaded = self._inner.current_many(missing)
             for owner in missing:
@@ -178,6 +229,57 @@ class CachingPhotoStore:
         return self._inner.prune(owner, keep)
 
 
+class CachingApiKeyStore:
+    """API keys by hash, for `ttl` seconds at most and never past the next change.
+
+    Bearer callers present their key on every request; this spares each one a query.
+    PostgreSQL's triggers announce changes to the directory, not to the keys, so the time
+    bound is what carries a revocation made on another node here: within `ttl`, as every
+    other change. A revocation through this store, or any commit on SQLite, counts at once.
+    """
+
+    def __init__(
+        self, inner: ApiKeyStore, memo: Memo, ttl: float = 1.0, max_entries: int = 10_000
+    ) -> None:
+        self._inner = inner
+        self._memo = memo
+        self._ttl = ttl
+        self._max_entries = max_entries
+        self._lock = threading.Lock()
+        # Unknown hashes too (None): repeated wrong keys cost no query either.
+        self._entries: OrderedDict[str, tuple[int, float, ApiKey | None]] = OrderedDict()
+
+    def add(self, key: ApiKey) -> ApiKey:
+        try:
+            return self._inner.add(key)
+        finally:
+            self._memo.clear()
+
+    def by_hash(self, key_hash: str) -> ApiKey | None:
+        generation, now = self._memo.generation(), time.monotonic()
+        with self._lock:
+            known = self._entries.get(key_hash)
+        if known is not None and known[0] == generation and known[1] > now:
+            return known[2]
+        key = self._inner.by_hash(key_hash)
+        if generation == self._memo.generation():
+            with self._lock:
+                self._entries[key_hash] = (generation, now + self._ttl, key)
+                self._entries.move_to_end(key_hash)
+                while len(self._entries) > self._max_entries:
+                    self._entries.popitem(last=False)
+        return key
+
+    def list(self, user_number: int | None = None) -> list[ApiKey]:
+        return self._inner.list(user_number)
+
+    def revoke(self, key_id: int) -> bool:
+        try:
+            return self._inner.revoke(key_id)
+        finally:
+            self._memo.clear()
+
+
 class CachingBlobStore:
     """The most recently read photo bytes, up to `max_bytes` in all."""
 
@@ -191,6 +293,9 @@ class CachingBlobStore:
     def put(self, data: bytes) -> str:
         return self._inner.put(data)
 
+    def put_many(self, items: Sequence[bytes]) -> list[str]:
+        return self._inner.put_many(items)
+
     def get(self, key: str) -> bytes:
         with self._lock:
             data = self._entries.get(key)
@@ -201,11 +306,14 @@ class CachingBlobStore:
         self._remember(key, data)
         return data
 
-    def delete(self, key: str) -> None:
-        self._inner.delete(key)
+    def delete(self, key: str, written_before: datetime | None = None) -> None:
+        self._inner.delete(key, written_before)
         with self._lock:
             dropped = self._entries.pop(key, None)
             self._size -= len(dropped or b"")
+
+    def stored(self) -> Iterator[StoredBlob]:
+        return self._inner.stored()
 
     def _remember(self, key: str, data: bytes) -> None:
         if len(data) > self._max_bytes:
@@ -218,3 +326,35 @@ class CachingBlobStore:
             while self._size > self._max_bytes:
                 _, evicted = self._entries.popitem(last=False)
                 self._size -= len(evicted)
+
+
+class VerifiedPasswords:
+    """Passwords that recently matched their stored hash, so a client sending Basic
+    credentials on every request pays the deliberately slow KDF once per `ttl` seconds.
+
+    Keyed by the stored hash, which changes with the password; only a keyed digest of the
+    password is held (the key never leaves the process) and compared in constant time.
+    """
+
+    def __init__(self, ttl: float = 30.0, max_entries: int = 10_000) -> None:
+        self._ttl = ttl
+        self._max_entries = max_entries
+        self._key = os.urandom(32)
+        self._lock = threading.Lock()
+        self._entries: OrderedDict[str, tuple[bytes, float]] = OrderedDict()
+
+    def verify(self, password: str, stored: str, slow_verify: Callable[[str, str], bool]) -> bool:
+        digest = hmac.new(self._key, password.encode(), hashlib.sha256).digest()
+        now = time.monotonic()
+        with self._lock:
+            known = self._entries.get(stored)
+        if known is not None and known[1] > now and hmac.compare_digest(known[0], digest):
+            return True
+        if not slow_verify(password, stored):
+            return False
+        with self._lock:
+            self._entries[stored] = (digest, now + self._ttl)
+            self._entries.move_to_end(stored)
+            while len(self._entries) > self._max_entries:
+                self._entries.popitem(last=False)
+        return True

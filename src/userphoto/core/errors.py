@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 
 class UserPhotoError(Exception):
     """Base of every error the core raises on purpose."""
@@ -48,3 +50,24 @@ class ImageTooLarge(InvalidImage):
 
 class StoreUnavailable(UserPhotoError):
     """The store cannot be reached right now; the caller may retry later."""
+
+
+class RateLimited(UserPhotoError):
+    """The caller spent its budget (requests or failed logins); it may retry after a pause."""
+
+    def __init__(self, wait: float) -> None:
+        # Whole seconds, as Retry-After carries them; never 0, which would invite a retry now.
+        self.retry_after = max(1, math.ceil(wait))
+        super().__init__(f"too many requests; retry after {self.retry_after} s")
+
+
+class StoreWriteRefused(StoreUnavailable):
+    """The store answers but takes no writes now; reads go on, a write may succeed later."""
+
+
+class StorageFull(StoreWriteRefused):
+    """No room is left for the data (the disk, a file size limit or the database is full)."""
+
+
+class StoreReadOnly(StoreWriteRefused):
+    """The data directory or the database accepts no writes (a read-only mount, say)."""

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from userphoto.core.audit import AuditEntry
@@ -26,6 +26,12 @@ class UserStore(Protocol):
 
 class AddressStore(Protocol):
     def get(self, address_id: int) -> Address | None: ...
+
+    def list(self, search: str, limit: int, offset: int) -> Page[Address]:
+        """By id; with `search`, only those with it in a name, the company or the e-mail
+        (a case-insensitive substring, `%` and `_` included literally)."""
+        ...
+
     def upsert(self, address: Address) -> None: ...
     def delete(self, address_id: int) -> bool: ...
 
@@ -100,13 +106,45 @@ class StagedUploadStore(Protocol):
         """Forget uploads made before `before`; return blob keys nothing references now."""
         ...
 
+    def blob_keys(self) -> set[str]:
+        """The blob key of every upload waiting for its crop."""
+        ...
+
+
+# How long a write may take from storing its blobs to committing the photo that names them.
+# Blobs are shared by content, so a blob another photo just stopped using may be about to be
+# named again by a write in flight (whose put freshened it): nothing deletes an unreferenced
+# blob written more recently than this, neither a prune nor `userphoto fsck`.
+BLOB_GRACE = timedelta(minutes=10)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredBlob:
+    """A stored blob and when it was last written: storing the same bytes again counts."""
+
+    key: str
+    written_at: datetime
+
 
 class BlobStore(Protocol):
     """Content-addressed bytes: the key is the SHA-256 of the content."""
 
     def put(self, data: bytes) -> str: ...
+
+    def put_many(self, items: Sequence[bytes]) -> list[str]:
+        """`put` of each item, their keys in order; cheaper than one `put` at a time."""
+        ...
+
     def get(self, key: str) -> bytes: ...
-    def delete(self, key: str) -> None: ...
+
+    def delete(self, key: str, written_before: datetime | None = None) -> None:
+        """Remove the blob; with `written_before`, only if it was last written before then,
+        decided atomically against a put of the same bytes (see BLOB_GRACE)."""
+        ...
+
+    def stored(self) -> Iterator[StoredBlob]:
+        """Every blob held, referenced or not (what `userphoto fsck` checks for orphans)."""
+        ...
 
 
 class Store(Protocol):
@@ -139,4 +177,12 @@ class PhotoHistoryStore(Protocol):
 
     def restore(self, owner: PhotoOwner, photo_id: int) -> Photo | None:
         """Make the owner's version `photo_id` current in one transaction; None if unknown."""
+        ...
+
+    def every_version(self) -> list[Photo]:
+        """Every stored version of every owner, current or not, oldest first."""
+        ...
+
+    def replace_rendition(self, photo_id: int, rendition: Rendition) -> None:
+        """Point version `photo_id`'s rendition of `rendition.size` at other bytes (a repair)."""
         ...

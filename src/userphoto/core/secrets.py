@@ -32,6 +32,11 @@ class SecretBox:
 
     def __init__(self, key: bytes) -> None:
         self._fernet = Fernet(key)
+        self._key = key
+
+    def derive(self, purpose: str) -> bytes:
+        """A key of its own for another purpose (signing links): the server key signs nothing."""
+        return hmac.new(self._key, f"userphoto/{purpose}".encode(), hashlib.sha256).digest()
 
     @classmethod
     def from_setting_or_file(cls, setting: str, key_file: Path) -> SecretBox:

@@ -14,6 +14,7 @@ from userphoto.core.auth import AuthService
 from userphoto.core.errors import Conflict, InvalidValue, NotFound
 from userphoto.core.fetching import UrlFetcher
 from userphoto.core.history import HistoryService
+from userphoto.core.links import LinkSigner
 from userphoto.core.model import (
     ADDRESS_WRITABLE_FIELDS,
     USER_WRITABLE_FIELDS,
@@ -29,8 +30,8 @@ from userphoto.core.model import (
     User,
 )
 from userphoto.core.photos import PipelineLimits, RenderedPhoto, render_photo
-from userphoto.core.ports import NewPhoto, Store
-from userphoto.core.query import Page, UserQuery
+from userphoto.core.ports import BLOB_GRACE, BlobStore, NewPhoto, Store
+from userphoto.core.query import Page, UserQuery, check_paging
 from userphoto.core.secrets import (
     SECRET_LENGTH,
     TOKEN_LENGTH,
@@ -43,6 +44,8 @@ from userphoto.core.secrets import (
 if TYPE_CHECKING:
     from userphoto.core.staging import StagingService
 
+# Every number of up to 18 digits fits a signed 64-bit column.
+_MAX_NUMBER_DIGITS = 18
 _UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-?([0-9a-fA-F]{4}-?){3}[0-9a-fA-F]{12}$")
 
 
@@ -63,8 +66,13 @@ class DirectoryService:
         """A user by number, e-mail, UUID or user name, in that order of guessing."""
         ref = ref.strip()
         found: User | None
-        if ref.isdigit():
-            found = self._store.users.get(int(ref))
+        if "\0" in ref:
+            # No stored name holds NUL, and PostgreSQL refuses it in a query parameter.
+            found = None
+        elif ref.isdigit():
+            # int() fails on "²" and past 4300 digits, the store past 64 bits: none is a number.
+            number = int(ref) if ref.isascii() and len(ref) <= _MAX_NUMBER_DIGITS else None
+            found = None if number is None else self._store.users.get(number)
         elif "@" in ref:
             found = self._store.users.by_email(ref)
         elif _UUID_RE.match(ref):
@@ -108,12 +116,21 @@ class DirectoryService:
             raise NotFound("address", address_id)
         return address
 
+    def addresses(self, search: str = "", limit: int = 20, offset: int = 0) -> Page[Address]:
+        """Address records by id; `search` keeps those with it in a name, company or e-mail."""
+        check_paging(limit, offset)
+        return self._store.addresses.list(search.strip(), limit, offset)
+
     def save_address(self, values: dict[str, Any]) -> Address:
         _check_keys(values, ADDRESS_WRITABLE_FIELDS)
         existing = self._store.addresses.get(values["id"])
         address = replace(existing, **values) if existing else _build(Address, values)
         self._store.addresses.upsert(address)
         return address
+
+    def delete_address(self, address_id: int) -> None:
+        if not self._store.addresses.delete(address_id):
+            raise NotFound("address", address_id)
 
     def _check_unique_email(self, user: User) -> None:
         if not user.email:
@@ -163,11 +180,10 @@ class PhotoService:
     def _switch_to(self, owner: PhotoOwner, rendered: RenderedPhoto) -> Photo:
         # Blobs first, then one transaction switches the owner: a crash in between leaves
         # only unreferenced blobs, never a photo with missing renditions.
+        keys = self._store.blobs.put_many([r.data for r in rendered.renditions])
         renditions = tuple(
-            Rendition(
-                r.size, r.width, r.height, r.media_type, self._store.blobs.put(r.data), len(r.data)
-            )
-            for r in rendered.renditions
+            Rendition(r.size, r.width, r.height, r.media_type, key, len(r.data))
+            for r, key in zip(rendered.renditions, keys, strict=True)
         )
         photo = self._store.photos.make_current(owner, NewPhoto(rendered.content_hash, renditions))
         self._drop_blobs(self._store.photos.prune(owner, self._history))
@@ -213,8 +229,15 @@ class PhotoService:
             raise NotFound(owner.kind.value, owner.id)
 
     def _drop_blobs(self, keys: set[str]) -> None:
-        for key in keys:
-            self._store.blobs.delete(key)
+        drop_blobs(self._store.blobs, keys)
+
+
+def drop_blobs(blobs: BlobStore, keys: Iterable[str], now: datetime | None = None) -> None:
+    """Delete blobs no record names now, except those a write in flight may name again: a
+    blob is shared by content, and such a write has just stored (freshened) it."""
+    written_before = (now or datetime.now(UTC)) - BLOB_GRACE
+    for key in keys:
+        blobs.delete(key, written_before)
 
 
 class ApiUserService:
@@ -261,6 +284,7 @@ class Services:
     fetcher: UrlFetcher
     history: HistoryService
     audit: AuditService
+    links: LinkSigner
 
     def close(self) -> None:
         self.store.close()

@@ -15,7 +15,7 @@ from userphoto.core.errors import NotFound
 from userphoto.core.model import CropBox, Photo, PhotoOwner
 from userphoto.core.photos import render_photo
 from userphoto.core.ports import StagedUpload, Store
-from userphoto.core.services import PhotoService
+from userphoto.core.services import PhotoService, drop_blobs
 
 STAGED_ID_LENGTH = 32  # hex digits: 128 random bits, unguessable
 
@@ -76,13 +76,13 @@ class StagingService:
 
     def expire(self, now: datetime | None = None) -> int:
         """Forget every upload older than the lifetime; the number of blobs freed."""
-        freed = self._store.staged.expire((now or datetime.now(UTC)) - self._lifetime)
-        self._drop_blobs(freed)
+        now = now or datetime.now(UTC)
+        freed = self._store.staged.expire(now - self._lifetime)
+        drop_blobs(self._store.blobs, freed, now)
         return len(freed)
 
     def _expired(self, upload: StagedUpload) -> bool:
         return upload.created_at <= datetime.now(UTC) - self._lifetime
 
     def _drop_blobs(self, keys: set[str]) -> None:
-        for key in keys:
-            self._store.blobs.delete(key)
+        drop_blobs(self._store.blobs, keys)

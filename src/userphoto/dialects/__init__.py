@@ -11,6 +11,10 @@ from starlette.routing import BaseRoute
 
 from userphoto.config import Settings
 from userphoto.core.services import Services
+from userphoto.web import convertors
+
+# Before any dialect compiles a route: `{n:int}` must not crash on a 5000-digit segment.
+convertors.register()
 
 REGISTERED: tuple[str, ...] = (
     "onoffice",

@@ -10,13 +10,14 @@ from sqlalchemy import Engine
 from userphoto.config import Settings
 from userphoto.core.caching import (
     CachingAddressStore,
+    CachingApiKeyStore,
     CachingBlobStore,
     CachingPhotoStore,
     CachingUserStore,
     ChangeFeed,
     Memo,
 )
-from userphoto.core.ports import AddressStore, BlobStore, PhotoStore, UserStore
+from userphoto.core.ports import AddressStore, ApiKeyStore, BlobStore, PhotoStore, UserStore
 from userphoto.storage.api_users import SqlApiUserStore
 from userphoto.storage.audit import SqlAuditStore
 from userphoto.storage.blobs import FileBlobStore
@@ -34,10 +35,12 @@ from userphoto.storage.users import SqlAddressStore, SqlUserStore
 class SqlStore:
     engine: Engine
     changes: ChangeFeed
+    # The records cache: what the web layer's per-URL answers are as fresh as.
+    memo: Memo
     users: UserStore
     addresses: AddressStore
     api_users: SqlApiUserStore
-    api_keys: SqlApiKeyStore
+    api_keys: ApiKeyStore
     sessions: SqlSessionStore
     photos: PhotoStore
     staged: SqlStagedUploadStore
@@ -61,10 +64,11 @@ def open_store(settings: Settings) -> SqlStore:
     return SqlStore(
         engine=engine,
         changes=changes,
+        memo=memo,
         users=CachingUserStore(SqlUserStore(engine), memo),
         addresses=CachingAddressStore(SqlAddressStore(engine), memo),
         api_users=SqlApiUserStore(engine),
-        api_keys=SqlApiKeyStore(engine),
+        api_keys=CachingApiKeyStore(SqlApiKeyStore(engine), memo),
         sessions=SqlSessionStore(engine),
         photos=CachingPhotoStore(SqlPhotoStore(engine), memo),
         staged=SqlStagedUploadStore(engine),

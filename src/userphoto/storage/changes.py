@@ -21,8 +21,8 @@ log = logging.getLogger("userphoto.changes")
 
 
 class SqliteDataVersion:
-    def __init__(self, database: Path) -> None:
-        self._conn = sqlite3.connect(database, check_same_thread=False)
+    def __init__(self, database: Path | str, uri: bool = False) -> None:
+        self._conn = sqlite3.connect(database, check_same_thread=False, uri=uri)
         self._lock = threading.Lock()
 
     def version(self) -> int:
@@ -72,7 +72,9 @@ class PostgresNotifications:
 def change_feed(engine: Engine) -> SqliteDataVersion | PostgresNotifications:
     url = engine.url
     if url.get_backend_name() == "sqlite":
-        return SqliteDataVersion(Path(url.database or ""))
+        # Opened as the engine opens it (a read-only folder's database as a file: URI).
+        (database,), options = engine.dialect.create_connect_args(url)
+        return SqliteDataVersion(database, uri=bool(options.get("uri")))
     return PostgresNotifications(_conninfo(engine))
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import ExceptionContext
 
 from userphoto.core.errors import StoreUnavailable, UserPhotoError
+from userphoto.storage.writefaults import database_refusal, sqlite_url_for_access
 
 # psycopg's OperationalError covers a refused, lost or shut-down server connection.
 _CONNECT_ERRORS = (psycopg.OperationalError, ConnectionError)
@@ -23,7 +24,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 def make_engine(url: str) -> Engine:
     url = with_driver(url)
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(sqlite_url_for_access(url), connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
         engine = create_engine(
@@ -40,7 +41,11 @@ def make_engine(url: str) -> Engine:
 
 
 def _unavailable_on_disconnect(context: ExceptionContext) -> None:
-    """Lost or refused connections become the core's StoreUnavailable, in one place."""
+    """Lost or refused connections become the core's StoreUnavailable, in one place; a
+    full or read-only database its StorageFull or StoreReadOnly (DiskFull is operational)."""
+    refusal = database_refusal(context.original_exception)
+    if refusal is not None:
+        raise refusal from context.original_exception
     if context.is_disconnect or isinstance(context.original_exception, _CONNECT_ERRORS):
         raise StoreUnavailable("the database cannot be reached") from context.original_exception
 

@@ -8,9 +8,12 @@ from collections.abc import Callable, Iterable
 from sqlalchemy import Connection, Engine, select, update
 from sqlalchemy.engine import RowMapping
 
-from userphoto.core.model import Photo, PhotoOwner
-from userphoto.storage.photos import assemble_photos, owned_by
+from userphoto.core.model import Photo, PhotoOwner, Rendition
+from userphoto.storage.photos import assemble_photos, owned_by, rendition_size
 from userphoto.storage.schema import photo_renditions, photos
+
+# Versions read per query by every_version (bounded IN lists).
+_BATCH = 500
 
 
 class SqlPhotoHistoryStore:
@@ -45,6 +48,33 @@ class SqlPhotoHistoryStore:
             restored = _load(conn, [photo_id])[photo_id]
         self._changed()
         return restored
+
+    def every_version(self) -> list[Photo]:
+        with self._engine.connect() as conn:
+            ids = list(conn.execute(select(photos.c.id).order_by(photos.c.id)).scalars())
+            found: dict[int, Photo] = {}
+            for start in range(0, len(ids), _BATCH):
+                found.update(_load(conn, ids[start : start + _BATCH]))
+        return [found[i] for i in ids if i in found]
+
+    def replace_rendition(self, photo_id: int, rendition: Rendition) -> None:
+        stmt = (
+            update(photo_renditions)
+            .where(
+                photo_renditions.c.photo_id == photo_id,
+                photo_renditions.c.size == rendition_size(rendition),
+            )
+            .values(
+                width=rendition.width,
+                height=rendition.height,
+                media_type=rendition.media_type,
+                blob_key=rendition.blob_key,
+                length=rendition.length,
+            )
+        )
+        with self._engine.begin() as conn:
+            conn.execute(stmt)
+        self._changed()
 
 
 def _load(conn: Connection, ids: list[int]) -> dict[int, Photo]:

@@ -105,10 +105,15 @@ def _clear(conn: Connection, owner: PhotoOwner) -> bool:
     return conn.execute(stmt).rowcount > 0
 
 
+def rendition_size(r: Rendition) -> int:
+    """The size column's value for a rendition (the original has a stand-in)."""
+    return ORIGINAL_SIZE if r.size is None else r.size
+
+
 def _rendition_row(photo_id: int, r: Rendition) -> dict[str, object]:
     return {
         "photo_id": photo_id,
-        "size": ORIGINAL_SIZE if r.size is None else r.size,
+        "size": rendition_size(r),
         "width": r.width,
         "height": r.height,
         "media_type": r.media_type,

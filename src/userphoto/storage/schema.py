@@ -146,6 +146,8 @@ blobs = Table(
     metadata,
     Column("key", String(64), primary_key=True),
     Column("data", LargeBinary, nullable=False),
+    # Set by every put, a repeated one included; NULL for blobs stored before 0008 (old).
+    Column("written_at", DateTime(timezone=True)),
 )
 
 # Who changed which photo, when, and through which dialect.

@@ -43,6 +43,10 @@ class SqlStagedUploadStore:
     def expire(self, before: datetime) -> set[str]:
         return self._drop(staged_uploads.c.created_at < before)
 
+    def blob_keys(self) -> set[str]:
+        with self._engine.connect() as conn:
+            return set(conn.execute(select(staged_uploads.c.blob_key)).scalars())
+
     def _drop(self, condition: ColumnElement[bool]) -> set[str]:
         with self._engine.begin() as conn:
             keys = set(conn.execute(select(staged_uploads.c.blob_key).where(condition)).scalars())

@@ -14,9 +14,13 @@ from starlette.routing import Route
 from userphoto import __version__
 from userphoto.bootstrap import open_services
 from userphoto.config import Settings
-from userphoto.core.errors import StoreUnavailable
+from userphoto.core.errors import RateLimited, StoreUnavailable
 from userphoto.core.services import Services
 from userphoto.dialects import all_routes
+from userphoto.web.imagecache import image_fast_path
+from userphoto.web.logs import settings_summary
+from userphoto.web.ratelimit import rate_limited
+from userphoto.web.security import security_middleware
 from userphoto.web.unavailable import store_unavailable
 
 log = logging.getLogger("userphoto.web")
@@ -32,13 +36,15 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        log.debug("settings: %s", settings_summary(settings))
         yield
         services.close()
 
     app = Starlette(
         routes=[Route("/healthz", health), *all_routes(services, settings)],
         lifespan=lifespan,
-        exception_handlers={StoreUnavailable: store_unavailable},
+        exception_handlers={StoreUnavailable: store_unavailable, RateLimited: rate_limited},
+        middleware=[*security_middleware(settings), *image_fast_path(services)],
     )
     app.state.services = services
     app.state.settings = settings

@@ -13,13 +13,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from email.utils import format_datetime, parsedate_to_datetime
+from datetime import UTC, datetime
 
 from starlette.requests import Request
 from starlette.responses import Response
 
 from userphoto.core.model import Rendition
+from userphoto.web.imagecache import CachedImage, pending_image
+from userphoto.web.validators import etag_matches as etag_matches
+from userphoto.web.validators import http_date, not_modified
 
 ONE_YEAR = 365 * 24 * 3600
 
@@ -58,8 +60,8 @@ def cache_headers(etag_key: str, modified: datetime, policy: CachePolicy) -> dic
     headers = {
         "ETag": f'"{etag_key}"',
         "Cache-Control": policy.cache_control,
-        "Expires": _http_date(now + timedelta(seconds=policy.max_age)),
-        "Last-Modified": _http_date(min(modified, now)),
+        "Expires": http_date(int(now.timestamp()) + policy.max_age),
+        "Last-Modified": http_date(int(min(modified, now).timestamp())),
         "X-Content-Type-Options": "nosniff",
     }
     if policy.vary:
@@ -69,11 +71,10 @@ def cache_headers(etag_key: str, modified: datetime, policy: CachePolicy) -> dic
 
 def is_not_modified(request: Request, etag_key: str, modified: datetime) -> bool:
     """RFC 9110 §13.2.2: If-None-Match decides when present, else If-Modified-Since."""
-    if_none_match = request.headers.get("if-none-match")
-    if if_none_match is not None:
-        return etag_matches(if_none_match, etag_key)
-    since = _parse_http_date(request.headers.get("if-modified-since"))
-    return since is not None and modified.replace(microsecond=0) <= since
+    headers = request.headers
+    return not_modified(
+        headers.get("if-none-match"), headers.get("if-modified-since"), etag_key, modified
+    )
 
 
 def image_response(
@@ -84,12 +85,24 @@ def image_response(
     policy: CachePolicy,
     body: Callable[[], bytes],
     headers: Mapping[str, str] | None = None,
+    *,
+    public: bool = False,
 ) -> Response:
-    """`body` loads the bytes and is called only when they are sent."""
+    """`body` loads the bytes and is called only when they are sent.
+
+    `public` says the answer depends on nothing but the URL and the stored directory (no
+    caller, no clock), so web.imagecache may repeat it for the same URL until a change.
+    """
     all_headers = {**cache_headers(etag_key, modified, policy), **(headers or {})}
     if request.method in {"GET", "HEAD"} and is_not_modified(request, etag_key, modified):
         return Response(status_code=304, headers=all_headers)
-    return Response(body(), media_type=media_type, headers=all_headers)
+    data = body()
+    pending = pending_image(request.scope) if public else None
+    # A Last-Modified clamped to a clock reading would not hold for later requests.
+    if pending is not None and modified <= datetime.now(UTC):
+        image = CachedImage.build(etag_key, modified, policy.max_age, all_headers, media_type, data)
+        pending.remember(image)
+    return Response(data, media_type=media_type, headers=all_headers)
 
 
 def photo_response(
@@ -98,11 +111,19 @@ def photo_response(
     modified: datetime,
     cache: CachePolicy | int,
     read: Callable[[Rendition], bytes],
+    *,
+    public: bool = False,
 ) -> Response:
     """A stored rendition; a bare number for `cache` is a public max-age."""
     policy = cache if isinstance(cache, CachePolicy) else CachePolicy(cache)
     return image_response(
-        request, rendition.blob_key, rendition.media_type, modified, policy, lambda: read(rendition)
+        request,
+        rendition.blob_key,
+        rendition.media_type,
+        modified,
+        policy,
+        lambda: read(rendition),
+        public=public,
     )
 
 
@@ -128,28 +149,3 @@ def _is_zero_q(parameter: str) -> bool:
         return float(value) <= 0
     except ValueError:
         return True
-
-
-def etag_matches(if_none_match: str | None, key: str) -> bool:
-    """If-None-Match compares weakly: W/"k", "k", a bare k, lists of them, or `*`."""
-    if not if_none_match:
-        return False
-    for candidate in if_none_match.split(","):
-        tag = candidate.strip().removeprefix("W/").strip('"')
-        if tag in {key, "*"}:
-            return True
-    return False
-
-
-def _http_date(moment: datetime) -> str:
-    return format_datetime(moment.astimezone(UTC), usegmt=True)
-
-
-def _parse_http_date(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        parsed = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)

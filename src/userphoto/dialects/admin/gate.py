@@ -10,11 +10,12 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from userphoto.core.errors import NotFound
+from userphoto.core.errors import NotFound, RateLimited
 from userphoto.core.model import Principal
 from userphoto.core.services import Services
 from userphoto.dialects.admin.cookies import CSRF_FIELD, csrf_matches, session_token
 from userphoto.dialects.admin.rendering import Renderer
+from userphoto.web.ratelimit import check_client, retry_after
 
 LOGIN_PATH = "/admin/login"
 # Plain forms carry a few short fields; uploads get the photo limit plus room for the rest.
@@ -33,12 +34,17 @@ class Gate:
         self._renderer = renderer
 
     def principal(self, request: Request) -> Principal | None:
+        """The logged-in caller, or None; RateLimited when the address has no budget left."""
+        check_client(request, self._services.auth)
         token = session_token(request)
         return self._services.auth.by_session(token) if token else None
 
     def page(self, handler: PageHandler, body_limit: int = FORM_LIMIT) -> Endpoint:
         async def endpoint(request: Request) -> Response:
-            principal = await run_in_threadpool(self.principal, request)
+            try:
+                principal = await run_in_threadpool(self.principal, request)
+            except RateLimited as error:
+                return self.too_many(request, error)
             if principal is None:
                 return RedirectResponse(login_url(request), status_code=303)
             if not principal.user.is_admin:
@@ -55,6 +61,12 @@ class Gate:
                 return self._renderer.problem(request, 404, f"No {missing.what} {missing.key}.")
 
         return endpoint
+
+    def too_many(self, request: Request, error: RateLimited) -> Response:
+        message = f"Too many attempts. Try again in {error.retry_after} seconds."
+        response = self._renderer.problem(request, 429, message)
+        response.headers.update(retry_after(error))
+        return response
 
     async def refused_form(self, request: Request, body_limit: int) -> Response | None:
         """The error page for an oversized body or a missing CSRF token; None when fine."""

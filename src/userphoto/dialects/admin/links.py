@@ -21,7 +21,8 @@ class DialectLink:
 
 
 def _onoffice(settings: Settings, user: User) -> str | None:
-    return photo_link(settings, user.number)
+    # A signed link expires and is handed out by the API only; the plain one is not served.
+    return None if settings.signed_photo_links else photo_link(settings, user.number)
 
 
 def _ews(settings: Settings, user: User) -> str | None:

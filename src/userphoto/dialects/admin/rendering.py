@@ -12,17 +12,8 @@ from starlette.templating import Jinja2Templates
 from userphoto.core.model import Principal
 from userphoto.dialects.admin.cookies import CSRF_FIELD, Cookies, csrf_token
 
-# Every asset is served by userphoto itself, so nothing else is ever needed.
-PAGE_HEADERS = {
-    "Cache-Control": "no-store",
-    "Content-Security-Policy": (
-        "default-src 'self'; img-src 'self' data: blob:; object-src 'none'; "
-        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-    ),
-    "Referrer-Policy": "same-origin",
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-}
+# The security headers (CSP, framing, referrer) come from web.security for all of /admin.
+PAGE_HEADERS = {"Cache-Control": "no-store"}
 
 
 class Renderer:

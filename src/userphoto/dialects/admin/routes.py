@@ -9,6 +9,7 @@ from starlette.staticfiles import StaticFiles
 
 from userphoto.config import Settings
 from userphoto.core.services import Services
+from userphoto.dialects.admin.api_users import ApiUserPages
 from userphoto.dialects.admin.cookies import Cookies
 from userphoto.dialects.admin.directory import DirectoryPages
 from userphoto.dialects.admin.gate import Gate
@@ -32,6 +33,7 @@ def routes(services: Services, settings: Settings) -> list[BaseRoute]:
     directory = DirectoryPages(services, settings, renderer)
     person = PersonPages(services, settings, renderer)
     keys = KeyPages(services, renderer)
+    api_users = ApiUserPages(services, renderer)
     upload_limit = settings.max_upload_bytes
     return [
         Route("/", home, methods=["GET"]),
@@ -53,6 +55,13 @@ def routes(services: Services, settings: Settings) -> list[BaseRoute]:
         Route("/admin/keys", gate.page(keys.show), methods=["GET"]),
         Route("/admin/keys", gate.page(keys.create), methods=["POST"]),
         Route("/admin/keys/{key_id:int}/revoke", gate.page(keys.revoke), methods=["POST"]),
+        Route("/admin/api-users", gate.page(api_users.show), methods=["GET"]),
+        Route("/admin/api-users", gate.page(api_users.create), methods=["POST"]),
+        Route(
+            "/admin/api-users/{api_user_id:int}/revoke",
+            gate.page(api_users.revoke),
+            methods=["POST"],
+        ),
         Mount(
             "/admin/static",
             StaticFiles(packages=[("userphoto.dialects.admin", "static")]),

@@ -6,11 +6,14 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from userphoto.core.errors import RateLimited
+from userphoto.core.model import Principal
 from userphoto.core.secrets import random_string
 from userphoto.core.services import Services
 from userphoto.dialects.admin.cookies import CSRF_TOKEN_LENGTH, Cookies, session_token
 from userphoto.dialects.admin.gate import FORM_LIMIT, LOGIN_PATH, Gate, form_text, safe_next
 from userphoto.dialects.admin.rendering import Renderer
+from userphoto.web.ratelimit import check_client, client_address
 
 MAX_CREDENTIAL_LENGTH = 1024
 
@@ -25,7 +28,10 @@ class SessionPages:
         self._gate = gate
 
     async def login_form(self, request: Request) -> Response:
-        principal = await run_in_threadpool(self._gate.principal, request)
+        try:
+            principal = await run_in_threadpool(self._gate.principal, request)
+        except RateLimited as error:
+            return self._gate.too_many(request, error)
         target = safe_next(request.query_params.get("next"))
         if principal is not None and principal.user.is_admin:
             return RedirectResponse(target, status_code=303)
@@ -40,7 +46,10 @@ class SessionPages:
         target = safe_next(form_text(form, "next"))
         if len(login) > MAX_CREDENTIAL_LENGTH or len(password) > MAX_CREDENTIAL_LENGTH:
             return self._form(request, target, "Wrong user name or password.", login)
-        principal = await run_in_threadpool(self._services.auth.login, login, password)
+        try:
+            principal = await run_in_threadpool(self._login, request, login, password)
+        except RateLimited as error:
+            return self._gate.too_many(request, error)
         if principal is None:
             return self._form(request, target, "Wrong user name or password.", login)
         if not principal.user.is_admin:
@@ -62,6 +71,10 @@ class SessionPages:
         response = RedirectResponse(LOGIN_PATH, status_code=303)
         self._cookies.clear_session(response)
         return response
+
+    def _login(self, request: Request, login: str, password: str) -> Principal | None:
+        check_client(request, self._services.auth)
+        return self._services.auth.login(login, password, client_address(request))
 
     def _form(
         self, request: Request, target: str, error: str | None = None, login: str = ""

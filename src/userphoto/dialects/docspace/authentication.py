@@ -11,8 +11,15 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from userphoto.core.auth import AuthService
+from userphoto.core.errors import RateLimited
 from userphoto.dialects.docspace.auth import COOKIE_NAME
-from userphoto.dialects.docspace.envelope import Reply, error, success, validation_failure
+from userphoto.dialects.docspace.envelope import (
+    Reply,
+    error,
+    success,
+    too_many_requests,
+    validation_failure,
+)
 from userphoto.dialects.docspace.errors import ValidationFailed
 from userphoto.dialects.docspace.requests import (
     MAX_JSON_BYTES,
@@ -21,6 +28,7 @@ from userphoto.dialects.docspace.requests import (
     optional_string,
 )
 from userphoto.web.bodies import bounded_body
+from userphoto.web.ratelimit import check_client, client_address
 
 AUTHENTICATION_FAILED = "User authentication failed"
 _FIELDS = {
@@ -37,12 +45,18 @@ class Authentication:
 
     async def login(self, request: Request) -> Response:
         try:
+            check_client(request, self._auth)
             values = json_object(await bounded_body(request, MAX_JSON_BYTES), _FIELDS)
+            token = await run_in_threadpool(
+                self._token,
+                values.get("userName") or "",
+                values.get("password") or "",
+                client_address(request),
+            )
         except ValidationFailed as exc:
             return validation_failure(request, exc.errors)
-        token = await run_in_threadpool(
-            self._token, values.get("userName") or "", values.get("password") or ""
-        )
+        except RateLimited as exc:
+            return too_many_requests(exc)
         if token is None:
             return error(401, AUTHENTICATION_FAILED)
         response = success(request, Reply({"token": token, "sms": False, "tfa": False}))
@@ -50,6 +64,6 @@ class Authentication:
         response.set_cookie(COOKIE_NAME, token, httponly=True, secure=secure, samesite="lax")
         return response
 
-    def _token(self, login: str, password: str) -> str | None:
-        principal = self._auth.login(login, password) if login and password else None
+    def _token(self, login: str, password: str, client: str | None) -> str | None:
+        principal = self._auth.login(login, password, client) if login and password else None
         return self._auth.open_session(principal) if principal else None

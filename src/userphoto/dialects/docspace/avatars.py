@@ -4,6 +4,8 @@ Stored sizes live under `/storage/userPhotos/root/{uuid}_orig_{w}-{h}.{ext}` and
 `…/{uuid}_size_{N}-{N}.{ext}`, staged uploads under `/storage/userPhotos/temp/{id}.{ext}`,
 defaults under `/static/images/default_user_photo_size_{N}-{N}.png`. Every URL but a staged
 one carries `?hash=`, a non-negative 31-bit number that changes whenever the photo does.
+With USERPHOTO_SIGNED_PHOTO_LINKS a signed, expiring token (core.links) takes the UUID's
+place in stored names, and names by UUID are no longer served.
 """
 
 from __future__ import annotations
@@ -13,9 +15,12 @@ import re
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from userphoto.config import Settings
+from userphoto.core.links import TOKEN_PATTERN, LinkSigner
 from userphoto.core.model import Photo, User
 from userphoto.core.photos.defaults import initials_of
 from userphoto.core.ports import StagedUpload
+from userphoto.core.services import Services
 
 ROOT = "/storage/userPhotos/root"
 TEMP = "/storage/userPhotos/temp"
@@ -32,10 +37,12 @@ THUMBNAIL_SIZES: tuple[tuple[str, int | None], ...] = (
 DEFAULT_SIZES = frozenset(size for _, size in THUMBNAIL_SIZES if size is not None)
 # The original falls back to the 200 default, as DocSpace does.
 DEFAULT_ORIGINAL_SIZE = 200
+_RENDITION_PART = r"_(?P<kind>orig|size)_(?P<width>\d{1,5})-(?P<height>\d{1,5})\.(?P<ext>png|jpg)$"
 STORED_NAME = re.compile(
-    r"^(?P<uuid>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"
-    r"_(?P<kind>orig|size)_(?P<width>\d{1,5})-(?P<height>\d{1,5})\.(?P<ext>png|jpg)$"
+    r"^(?P<uuid>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})" + _RENDITION_PART
 )
+SIGNED_NAME = re.compile(f"^(?P<token>{TOKEN_PATTERN})" + _RENDITION_PART)
+LINK_PURPOSE = "docspace"
 TEMP_NAME = re.compile(r"^(?P<id>[0-9a-f]{32})\.(?P<ext>png|jpg)$")
 DEFAULT_NAME = re.compile(r"^default_user_photo_size_(?P<size>\d{1,4})-(?P=size)\.png$")
 
@@ -52,24 +59,45 @@ class Avatars:
         return {("main" if key == "original" else key): url for key, url in self.urls.items()}
 
 
-def avatars(user: User, photo: Photo | None, initials_style: bool) -> Avatars:
-    if photo is None:
-        initials = initials_of(user.first_name, user.last_name) or initials_of(user.username)
-        extra = f"&initials={quote(initials)}" if initials_style and initials else ""
-        suffix = f"?hash={_hash(f'{user.uuid}:default')}{extra}"
-        return Avatars({key: default_path(size) + suffix for key, size in THUMBNAIL_SIZES}, False)
-    suffix = f"?hash={_hash(f'{photo.id}:{photo.content_hash}:{photo.created_at.isoformat()}')}"
-    return Avatars(
-        {key: stored_path(user, photo, size) + suffix for key, size in THUMBNAIL_SIZES}, True
-    )
+def link_signer(services: Services, settings: Settings) -> LinkSigner | None:
+    """The signer of stored names when links are signed; None when names carry the UUID."""
+    return services.links if settings.signed_photo_links else None
 
 
-def stored_path(user: User, photo: Photo, size: int | None) -> str:
+class AvatarUrls:
+    """The avatar URLs of users, in the form the settings ask for."""
+
+    def __init__(self, services: Services, settings: Settings) -> None:
+        self._initials = settings.docspace_default_avatar == "initials"
+        self._links = link_signer(services, settings)
+
+    def of(self, user: User, photo: Photo | None) -> Avatars:
+        if photo is None:
+            return _default_avatars(user, self._initials)
+        if self._links is None:
+            owner = str(user.uuid)
+        else:
+            owner = self._links.issue(LINK_PURPOSE, user.number)
+        suffix = f"?hash={_hash(f'{photo.id}:{photo.content_hash}:{photo.created_at.isoformat()}')}"
+        return Avatars(
+            {key: stored_path(owner, photo, size) + suffix for key, size in THUMBNAIL_SIZES}, True
+        )
+
+
+def _default_avatars(user: User, initials_style: bool) -> Avatars:
+    initials = initials_of(user.first_name, user.last_name) or initials_of(user.username)
+    extra = f"&initials={quote(initials)}" if initials_style and initials else ""
+    suffix = f"?hash={_hash(f'{user.uuid}:default')}{extra}"
+    return Avatars({key: default_path(size) + suffix for key, size in THUMBNAIL_SIZES}, False)
+
+
+def stored_path(owner: str, photo: Photo, size: int | None) -> str:
+    """The file of one size; `owner` is the user's UUID or a link token naming the user."""
     rendition = photo.rendition(size)
     if size is None:
-        name = f"{user.uuid}_orig_{rendition.width}-{rendition.height}.{rendition.extension}"
+        name = f"{owner}_orig_{rendition.width}-{rendition.height}.{rendition.extension}"
     else:
-        name = f"{user.uuid}_size_{size}-{size}.{rendition.extension}"
+        name = f"{owner}_size_{size}-{size}.{rendition.extension}"
     return f"{ROOT}/{name}"
 
 

@@ -16,7 +16,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from userphoto.core.auth import AuthService
-from userphoto.core.errors import UserPhotoError
+from userphoto.core.errors import RateLimited, UserPhotoError
 from userphoto.core.model import Principal
 from userphoto.dialects.docspace.auth import authenticate, used_basic
 from userphoto.dialects.docspace.envelope import (
@@ -24,6 +24,7 @@ from userphoto.dialects.docspace.envelope import (
     empty,
     error,
     success,
+    too_many_requests,
     validation_failure,
 )
 from userphoto.dialects.docspace.errors import DocSpaceError, NoBody, ValidationFailed, from_core
@@ -73,6 +74,8 @@ def api_route(
             return validation_failure(request, exc.errors)
         except DocSpaceError as exc:
             return error(exc.status, exc.message)
+        except RateLimited as exc:
+            return too_many_requests(exc)
         except UserPhotoError as exc:
             translated = from_core(exc)
             return error(translated.status, translated.message)

@@ -16,6 +16,8 @@ import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
+from userphoto.core.errors import RateLimited
+from userphoto.web.ratelimit import retry_after
 from userphoto.web.unavailable import RETRY_AFTER
 
 JSON_TYPE = "application/json; charset=utf-8"
@@ -72,6 +74,11 @@ def validation_failure(request: Request, errors: Mapping[str, list[str]]) -> Res
 
 def empty(status: int, headers: Mapping[str, str] | None = None) -> Response:
     return Response(status_code=status, headers=dict(headers or {}))
+
+
+def too_many_requests(error: RateLimited) -> Response:
+    """DocSpace's rate limiter answers outside the wrapper: 429, empty body (notes §2.3, §8)."""
+    return empty(429, retry_after(error))
 
 
 def without_nulls(value: Any) -> Any:

@@ -16,14 +16,23 @@ from starlette.responses import PlainTextResponse, Response
 
 from userphoto.config import Settings
 from userphoto.core.errors import NotFound
-from userphoto.core.model import Photo, Principal, Rendition
+from userphoto.core.model import Photo, Principal, Rendition, User
 from userphoto.core.photos.defaults import default_avatar
 from userphoto.core.services import Services
 from userphoto.dialects.docspace.access import Access
 from userphoto.dialects.docspace.auth import authenticate
-from userphoto.dialects.docspace.avatars import DEFAULT_NAME, DEFAULT_SIZES, STORED_NAME, TEMP_NAME
+from userphoto.dialects.docspace.avatars import (
+    DEFAULT_NAME,
+    DEFAULT_SIZES,
+    LINK_PURPOSE,
+    SIGNED_NAME,
+    STORED_NAME,
+    TEMP_NAME,
+    link_signer,
+)
 from userphoto.dialects.docspace.errors import DocSpaceError, NoBody
 from userphoto.web.photos import ONE_YEAR, CachePolicy, image_response, photo_response
+from userphoto.web.ratelimit import check_client
 
 _LETTERS = re.compile(r"[^0-9A-Za-zÀ-ÖØ-öø-ÿ]")
 # Defaults are drawn by this code, so they change only when the process does.
@@ -38,6 +47,8 @@ class PhotoFiles:
         self._access = access
         self._cache = CachePolicy.id_url(settings.photo_max_age, private=True)
         self._initials = settings.docspace_default_avatar == "initials"
+        self._links = link_signer(services, settings)
+        self._stored_name = STORED_NAME if self._links is None else SIGNED_NAME
 
     async def stored(self, request: Request) -> Response:
         return await run_in_threadpool(self._stored, request)
@@ -46,17 +57,18 @@ class PhotoFiles:
         return await run_in_threadpool(self._staged, request)
 
     async def default(self, request: Request) -> Response:
+        check_client(request, self._services.auth)
         return await run_in_threadpool(self._default, request)
 
     def _stored(self, request: Request) -> Response:
-        name = STORED_NAME.match(request.path_params["name"])
+        name = self._stored_name.match(request.path_params["name"])
         principal = authenticate(self._services.auth, request)
         if principal is None:
             return _status(403)
         if name is None:
             return _status(404)
         try:
-            user = self._services.directory.resolve_user(name["uuid"])
+            user = self._owner(name)
             self._access.check_view(principal, user)
         except NotFound:
             return _status(404)
@@ -69,6 +81,16 @@ class PhotoFiles:
         return photo_response(
             request, rendition, photo.created_at, self._cache, self._services.photos.read
         )
+
+    def _owner(self, name: re.Match[str]) -> User:
+        """The user a stored name names: by UUID, or by a link token that opens now."""
+        if self._links is None:
+            return self._services.directory.resolve_user(name["uuid"])
+        number = self._links.owner(LINK_PURPOSE, name["token"])
+        if number is None:
+            # Forged and expired answer as an unknown user does: 404, nothing more.
+            raise NotFound("user", "link")
+        return self._services.directory.user(number)
 
     def _staged(self, request: Request) -> Response:
         name = TEMP_NAME.match(request.path_params["name"])
@@ -104,6 +126,7 @@ class PhotoFiles:
             _DEFAULTS_SINCE,
             CachePolicy.hashed_url(),
             lambda: data,
+            public=True,
         )
 
 

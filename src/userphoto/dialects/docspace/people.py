@@ -12,7 +12,7 @@ from userphoto.core.model import Photo, User
 from userphoto.core.query import Condition, Operator, SortKey, UserQuery
 from userphoto.core.services import Services
 from userphoto.dialects.docspace.access import Access
-from userphoto.dialects.docspace.avatars import avatars
+from userphoto.dialects.docspace.avatars import AvatarUrls
 from userphoto.dialects.docspace.endpoint import Call
 from userphoto.dialects.docspace.envelope import Reply
 from userphoto.dialects.docspace.errors import DocSpaceError, ValidationFailed
@@ -27,7 +27,7 @@ class PeopleEndpoints:
         self._services = services
         self._access = access
         self._public_url = settings.public_url.rstrip("/")
-        self._initials = settings.docspace_default_avatar == "initials"
+        self._avatars = AvatarUrls(services, settings)
 
     def me(self, call: Call) -> Reply:
         user = call.principal.user
@@ -68,7 +68,7 @@ class PeopleEndpoints:
         return Reply(self._record(user, self._services.photos.effective_photo(user)))
 
     def _record(self, user: User, photo: Photo | None) -> dict[str, Any]:
-        urls = avatars(user, photo, self._initials)
+        urls = self._avatars.of(user, photo)
         # Derived EmployeeFullDto fields first, then the EmployeeDto ones, as DocSpace does.
         return {
             "firstName": user.first_name,
@@ -135,6 +135,9 @@ def _query_int(call: Call, name: str, default: int, low: int, high: int) -> int:
     raw = call.request.query_params.get(name)
     if raw is None or raw == "":
         return default
-    if not raw.strip().isdigit() or not low <= int(raw) <= high:
+    raw = raw.strip()
+    # ASCII only and short: int() takes "²" for a digit but cannot convert it, and raises
+    # past 4300 digits; the bounds here all have at most 10.
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 10) or not low <= int(raw) <= high:
         raise ValidationFailed.of(name, f"The value must be a whole number from {low} to {high}.")
     return int(raw)

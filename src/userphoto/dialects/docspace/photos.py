@@ -9,7 +9,7 @@ from userphoto.core.model import CropBox, PhotoOwner, User
 from userphoto.core.photos.formats import JPEG, PNG, sniff
 from userphoto.core.services import Services
 from userphoto.dialects.docspace.access import Access
-from userphoto.dialects.docspace.avatars import avatars, temp_id, temp_path
+from userphoto.dialects.docspace.avatars import AvatarUrls, temp_id, temp_path
 from userphoto.dialects.docspace.endpoint import Call
 from userphoto.dialects.docspace.envelope import Reply
 from userphoto.dialects.docspace.errors import (
@@ -40,7 +40,7 @@ class PhotoEndpoints:
         self._services = services
         self._access = access
         self._max_bytes = settings.docspace_max_upload_bytes
-        self._initials = settings.docspace_default_avatar == "initials"
+        self._avatars = AvatarUrls(services, settings)
 
     def get(self, call: Call) -> Reply:
         user = self._target(call)
@@ -107,7 +107,7 @@ class PhotoEndpoints:
         photo = self._services.photos.set_photo(
             PhotoOwner.user(user.number), data, None, _actor(call)
         )
-        return avatars(user, photo, self._initials).upload_data()
+        return self._avatars.of(user, photo).upload_data()
 
     def _image_message(self, exc: InvalidImage) -> str:
         if exc.reason == "too-many-bytes":
@@ -129,7 +129,7 @@ class PhotoEndpoints:
 
     def _thumbnails(self, user: User) -> dict[str, str]:
         photo = self._services.photos.effective_photo(user)
-        return avatars(user, photo, self._initials).urls
+        return self._avatars.of(user, photo).urls
 
 
 def _failure(message: str) -> Reply:

@@ -59,6 +59,17 @@ def fault(error: EwsFault) -> bytes:
         "<detail>"
         f'<e:ResponseCode xmlns:e="{ERRORS}">{error.code}</e:ResponseCode>'
         f'<e:Message xmlns:e="{ERRORS}">{escape(error.message)}</e:Message>'
+        f"{_back_off(error)}"
         "</detail>"
         "</s:Fault></s:Body></s:Envelope>"
     ).encode()
+
+
+def _back_off(error: EwsFault) -> str:
+    if error.back_off_ms is None:
+        return ""
+    return (
+        f'<t:MessageXml xmlns:t="{TYPES}">'
+        f'<t:Value Name="BackOffMilliseconds">{error.back_off_ms}</t:Value>'
+        "</t:MessageXml>"
+    )

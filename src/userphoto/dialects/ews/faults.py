@@ -22,11 +22,21 @@ SERVER_BUSY = "ErrorServerBusy"
 
 
 class EwsFault(Exception):
-    def __init__(self, code: str, message: str, status: int | None = None) -> None:
+    def __init__(
+        self, code: str, message: str, status: int | None = None, back_off_ms: int | None = None
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.status = status
+        # Sent as MessageXml/Value Name="BackOffMilliseconds"; exchangelib waits that long.
+        self.back_off_ms = back_off_ms
+
+
+def throttled(retry_after: int) -> EwsFault:
+    """Exchange's throttling fault (DOCS ews-throttling-in-exchange: ErrorServerBusy)."""
+    message = "The server is busy; too many requests from this caller. Try again later."
+    return EwsFault(SERVER_BUSY, message, back_off_ms=retry_after * 1000)
 
 
 class NoPhoto(Exception):

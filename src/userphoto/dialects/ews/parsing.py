@@ -74,7 +74,9 @@ def _parse(body: bytes) -> Element:
         raise EwsFault(
             SCHEMA_VALIDATION, "The request was refused: DTDs and entities are not accepted.", 400
         ) from None
-    except ParseError as exc:
+    except (ParseError, LookupError, ValueError) as exc:
+        # The declaration may name an encoding Python lacks (LookupError), one it cannot
+        # stream (ValueError), or one whose decoder fails on the bytes (a UnicodeError).
         message = f"The request is not well-formed XML: {exc}."
         raise EwsFault(SCHEMA_VALIDATION, message, 400) from None
 

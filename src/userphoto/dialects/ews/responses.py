@@ -6,9 +6,11 @@ from collections.abc import Mapping
 
 from starlette.responses import Response
 
+from userphoto.core.errors import RateLimited
 from userphoto.dialects.ews.envelopes import XML_CONTENT_TYPE, fault
-from userphoto.dialects.ews.faults import EwsFault
+from userphoto.dialects.ews.faults import EwsFault, throttled
 from userphoto.web.auth import CHALLENGE
+from userphoto.web.ratelimit import retry_after
 
 
 def xml_response(
@@ -21,6 +23,12 @@ def xml_response(
 
 def fault_response(error: EwsFault, status: int) -> Response:
     return xml_response(fault(error), error.status or status, {"Cache-Control": "no-store"})
+
+
+def throttled_response(error: RateLimited, status: int) -> Response:
+    response = fault_response(throttled(error.retry_after), status)
+    response.headers.update(retry_after(error))
+    return response
 
 
 def unauthorized() -> Response:

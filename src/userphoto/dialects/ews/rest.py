@@ -7,11 +7,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from userphoto.config import Settings
+from userphoto.core.errors import RateLimited
 from userphoto.core.model import Principal
 from userphoto.core.services import Services
 from userphoto.dialects.ews.faults import ACCESS_DENIED, INVALID_PHOTO_SIZE, EwsFault, NoPhoto
 from userphoto.dialects.ews.people import People
-from userphoto.dialects.ews.responses import fault_response, unauthorized
+from userphoto.dialects.ews.responses import fault_response, throttled_response, unauthorized
 from userphoto.dialects.ews.sizes import side_of
 from userphoto.web.auth import request_principal
 from userphoto.web.photos import CachePolicy, photo_response
@@ -24,10 +25,18 @@ class RestEndpoint:
         self._policy = CachePolicy.id_url(settings.photo_max_age, private=True)
 
     async def handle(self, request: Request) -> Response:
-        principal = await run_in_threadpool(request_principal, request, self._services.auth)
+        # One trip to a worker thread for the caller and the photo: each trip costs.
+        return await run_in_threadpool(self._authenticated_answer, request)
+
+    def _authenticated_answer(self, request: Request) -> Response:
+        try:
+            principal = request_principal(request, self._services.auth)
+        except RateLimited as error:
+            # A plain HTTP GET: 429 is what its callers (browsers, HTTP libraries) understand.
+            return throttled_response(error, 429)
         if principal is None:
             return unauthorized()
-        return await run_in_threadpool(self._answer, request, principal)
+        return self._answer(request, principal)
 
     def _answer(self, request: Request, principal: Principal) -> Response:
         code = request.query_params.get("size", "")

@@ -9,8 +9,10 @@ import re
 SQUARE_SIDES: tuple[int, ...] = (48, 64, 96, 120, 240, 360, 432, 504, 648)
 _WIDE_SIDES: tuple[int, ...] = (1024, 1920)
 # Docs write HR96X96, the schema HR96x96: both spellings are accepted.
-_SQUARE = re.compile(r"HR(\d+)[xX](\d+)")
-_WIDE = re.compile(r"HR(\d+)[xX]N")
+# ASCII digits, at most four: \d also takes other scripts' digits, and int() raises on
+# a run longer than 4300, so a hostile code must not reach it.
+_SQUARE = re.compile(r"HR([0-9]{1,4})[xX]([0-9]{1,4})")
+_WIDE = re.compile(r"HR([0-9]{1,4})[xX]N")
 
 
 def side_of(code: str) -> int | None:

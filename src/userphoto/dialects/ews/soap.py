@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from userphoto.config import Settings
-from userphoto.core.errors import StoreUnavailable
+from userphoto.core.errors import RateLimited, StoreUnavailable
 from userphoto.core.model import Principal
 from userphoto.core.services import Services
 from userphoto.dialects.ews.envelopes import envelope, get_photo_response, set_photo_response
@@ -22,7 +22,12 @@ from userphoto.dialects.ews.faults import (
 )
 from userphoto.dialects.ews.parsing import SoapRequest, parse_request
 from userphoto.dialects.ews.people import People
-from userphoto.dialects.ews.responses import fault_response, unauthorized, xml_response
+from userphoto.dialects.ews.responses import (
+    fault_response,
+    throttled_response,
+    unauthorized,
+    xml_response,
+)
 from userphoto.dialects.ews.sizes import side_of
 from userphoto.web.auth import request_principal
 from userphoto.web.bodies import bounded_body
@@ -59,6 +64,10 @@ class SoapEndpoint:
             )
             response.headers["Retry-After"] = RETRY_AFTER
             return response
+        except RateLimited as error:
+            # HTTP 500, as Exchange throttles: exchangelib reads a fault's BackOffMilliseconds
+            # only from a 500 and gives up on a 429 without retrying.
+            return throttled_response(error, 500)
 
     async def _handle(self, request: Request) -> Response:
         principal = await run_in_threadpool(request_principal, request, self._services.auth)

@@ -11,7 +11,7 @@ from starlette.responses import JSONResponse, Response
 
 from userphoto.config import Settings
 from userphoto.core.audit import Actor
-from userphoto.core.errors import InvalidImage, NotFound, StoreUnavailable
+from userphoto.core.errors import InvalidImage, NotFound, RateLimited, StoreUnavailable
 from userphoto.core.model import Photo, PhotoOwner, Principal, Rendition, User
 from userphoto.core.services import Services
 from userphoto.dialects.graph.errors import (
@@ -20,10 +20,11 @@ from userphoto.dialects.graph.errors import (
     PHOTO_NOT_FOUND,
     TOO_LARGE,
     UNAUTHENTICATED,
-    UNAVAILABLE,
     USER_NOT_FOUND,
     GraphError,
     error_response,
+    throttled,
+    unavailable,
 )
 from userphoto.dialects.graph.sizes import available, sized
 from userphoto.web.auth import request_principal
@@ -48,12 +49,14 @@ class GraphPhotos:
 
         async def endpoint(request: Request) -> Response:
             try:
-                principal = await run_in_threadpool(self._principal, request)
-                return await run_in_threadpool(handler, request, principal)
+                # One trip to a worker thread for the caller and the answer: each trip costs.
+                return await run_in_threadpool(self._authenticated, handler, request)
             except GraphError as error:
                 return error_response(request, error)
-            except StoreUnavailable:
-                return error_response(request, UNAVAILABLE)
+            except StoreUnavailable as error:
+                return error_response(request, unavailable(error))
+            except RateLimited as error:
+                return error_response(request, throttled(error))
 
         return endpoint
 
@@ -68,8 +71,10 @@ class GraphPhotos:
             return await run_in_threadpool(self._put, request, principal, body)
         except GraphError as error:
             return error_response(request, error)
-        except StoreUnavailable:
-            return error_response(request, UNAVAILABLE)
+        except StoreUnavailable as error:
+            return error_response(request, unavailable(error))
+        except RateLimited as error:
+            return error_response(request, throttled(error))
 
     def metadata(self, request: Request, principal: Principal) -> Response:
         user, photo = self._photo(request, principal)
@@ -109,6 +114,9 @@ class GraphPhotos:
         except InvalidImage as exc:
             raise GraphError(400, INVALID_REQUEST, f"The photo was refused: {exc}") from None
         return Response(status_code=200, headers={"Cache-Control": "no-store"})
+
+    def _authenticated(self, handler: Handler, request: Request) -> Response:
+        return handler(request, self._principal(request))
 
     def _principal(self, request: Request) -> Principal:
         principal = request_principal(request, self._services.auth)

@@ -8,7 +8,9 @@ from userphoto.core.model import Photo, Rendition
 from userphoto.dialects.graph.errors import INVALID_REQUEST, PHOTO_NOT_FOUND, GraphError
 
 SIZES: tuple[int, ...] = (48, 64, 96, 120, 240, 360, 432, 504, 648)
-_SIZE_ID = re.compile(r"(\d+)(?:[xX](\d+))?")
+# ASCII digits, at most four: \d takes other scripts' digits too, and int() raises on a
+# run longer than 4300, which a size id from the URL must never reach.
+_SIZE_ID = re.compile(r"([0-9]{1,4})(?:[xX]([0-9]{1,4}))?")
 
 
 def available(photo: Photo) -> list[Rendition]:
@@ -18,11 +20,14 @@ def available(photo: Photo) -> list[Rendition]:
 
 
 def sized(photo: Photo, size_id: str) -> Rendition:
-    """The rendition `48x48` (or `48`) names; only sizes the photo fills, as Graph offers."""
-    side = _side(size_id)
+    """The rendition `48x48` (or `48`) names; only sizes the photo fills, as Graph offers.
+
+    A photo under 48 pixels offers its one smaller size, under the id the listing gives it.
+    """
     for rendition in available(photo):
-        if rendition.width == side:
+        if size_id.lower() in {f"{rendition.width}x{rendition.height}", str(rendition.width)}:
             return rendition
+    _side(size_id)  # a size outside Graph's list is a bad request, not a missing size
     raise GraphError(404, PHOTO_NOT_FOUND, f"The photo is not available in the size {size_id}.")
 
 

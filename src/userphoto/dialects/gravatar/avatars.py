@@ -19,6 +19,7 @@ from userphoto.core.photos.sized import SizedPhotos
 from userphoto.core.services import Services
 from userphoto.dialects.gravatar.query import AvatarQuery, BadAvatarRequest, parse_query
 from userphoto.web.photos import CachePolicy, image_response, named_in_accept
+from userphoto.web.ratelimit import check_client
 
 # The side actually delivered, which is less than `s` for a smaller photo: never upscaled.
 SIZE_HEADER = "X-Avatar-Size"
@@ -41,6 +42,7 @@ class Avatars:
         )
 
     async def serve(self, request: Request) -> Response:
+        check_client(request, self._services.auth)
         return await run_in_threadpool(self._answer, request)
 
     def _answer(self, request: Request) -> Response:
@@ -66,6 +68,7 @@ class Avatars:
             self._photo_policy,
             image.load,
             {SIZE_HEADER: str(image.side)},
+            public=True,
         )
 
     def _user(self, digest: str) -> User | None:

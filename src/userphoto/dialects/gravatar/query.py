@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 DEFAULT_SIZE = 80
 MAX_SIZE = 2048
@@ -72,9 +72,13 @@ def _digest(segment: str) -> str:
 
 def _size(raw: str) -> int:
     """Libravatar ignores a size that is not a number; one out of range is clamped."""
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit()):
         return DEFAULT_SIZE
-    return min(max(int(raw), 1), MAX_SIZE)
+    digits = raw.lstrip("0") or "0"
+    # A longer run is past the clamp anyway; int() raises on one longer than 4300 digits.
+    if len(digits) > len(str(MAX_SIZE)):
+        return MAX_SIZE
+    return min(max(int(digits), 1), MAX_SIZE)
 
 
 def _default(raw: str, redirect_hosts: frozenset[str]) -> tuple[str, str | None]:
@@ -82,8 +86,8 @@ def _default(raw: str, redirect_hosts: frozenset[str]) -> tuple[str, str | None]
         return "mp", None
     if raw.lower() in _KEYWORDS:
         return _KEYWORDS[raw.lower()], None
-    url = urlsplit(raw)
-    if url.scheme not in {"http", "https"} or not url.hostname:
+    url = _url(raw)
+    if url is None or url.scheme not in {"http", "https"} or not url.hostname:
         raise BadAvatarRequest(f"unknown default {raw!r}: use 404, mp, initials, blank, identicon")
     if url.hostname.lower() not in redirect_hosts:
         raise BadAvatarRequest(
@@ -91,3 +95,19 @@ def _default(raw: str, redirect_hosts: frozenset[str]) -> tuple[str, str | None]
             "(USERPHOTO_GRAVATAR_DEFAULT_HOSTS)"
         )
     return "redirect", raw
+
+
+def _url(raw: str) -> SplitResult | None:
+    """`raw` split, or None when browsers may read its host otherwise than we do.
+
+    A browser takes a backslash for a slash, so `http://evil.example\\@allowed.example/`
+    goes to evil.example although urlsplit names allowed.example; userinfo, whitespace and
+    control characters are refused for the same reason.
+    """
+    if "\\" in raw or any(c.isspace() or not c.isprintable() for c in raw):
+        return None
+    try:
+        url = urlsplit(raw)
+    except ValueError:  # an unclosed IPv6 bracket
+        return None
+    return None if "@" in url.netloc else url

@@ -39,6 +39,8 @@ class ApiEndpoint:
                 raise OnOfficeError(Code.NOT_AUTHENTICATED)
         except OnOfficeError as error:
             return envelope.request_failure(error)
+        # Spent per request, not per action: a budget counts what reaches the server.
+        self._services.auth.limits.check_api_user(api_user.id)
         now = self._clock()
         return envelope.response(
             [self._result(action, request.token, api_user, now) for action in request.actions]

@@ -121,7 +121,11 @@ def _paging(parameters: dict[str, Any]) -> tuple[int, int]:
     # default (seen on estate, §6). Clients that page by cntabsolute still get every record.
     if limit > MAX_LIMIT:
         limit = DEFAULT_LIMIT
-    return limit, _count(parameters, "listoffset", 0)
+    offset = _count(parameters, "listoffset", 0)
+    # No store can skip past its last 64-bit row number; SQLite cannot even bind the value.
+    if offset > _MAX_ID:
+        raise OnOfficeError(Code.INVALID_PARAMETER, "listoffset")
+    return limit, offset
 
 
 def _count(parameters: dict[str, Any], name: str, default: int) -> int:

@@ -11,14 +11,15 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from userphoto.config import Settings
-from userphoto.core.errors import StoreUnavailable
+from userphoto.core.errors import RateLimited, StoreUnavailable
 from userphoto.core.services import Services
 from userphoto.dialects.onoffice.endpoint import ApiEndpoint
 from userphoto.dialects.onoffice.envelope import request_failure
 from userphoto.dialects.onoffice.errors import Code, OnOfficeError
-from userphoto.dialects.onoffice.photolinks import ROUTE_PATH, PhotoLinks
+from userphoto.dialects.onoffice.photolinks import PhotoLinks
 from userphoto.dialects.onoffice.phpjson import php_json
 from userphoto.web.bodies import bounded_body
+from userphoto.web.ratelimit import check_client, retry_after
 from userphoto.web.unavailable import RETRY_AFTER
 
 # Far above any real request (a few KB) and far below what would strain memory.
@@ -31,23 +32,31 @@ def routes(
     api = ApiEndpoint(services, settings, clock)
 
     async def api_php(request: Request) -> Response:
-        body = await bounded_body(request, MAX_BODY_BYTES)
-        if body is None:
-            # What was read is a cut-off document, so this is the malformed-JSON case.
-            payload = request_failure(OnOfficeError(Code.MALFORMED_JSON))
-        else:
-            try:
+        try:
+            check_client(request, services.auth)
+            body = await bounded_body(request, MAX_BODY_BYTES)
+            if body is None:
+                # What was read is a cut-off document, so this is the malformed-JSON case.
+                payload = request_failure(OnOfficeError(Code.MALFORMED_JSON))
+            else:
                 payload = await run_in_threadpool(api.answer, body)
-            except StoreUnavailable:
-                # Not one of the documented 200 answers: clients must retry, not cache or parse.
-                failure = request_failure(OnOfficeError(Code.UNKNOWN_ERROR))
-                return _json(failure, status_code=503, headers={"Retry-After": RETRY_AFTER})
+        except StoreUnavailable:
+            # Not one of the documented 200 answers: clients must retry, not cache or parse.
+            failure = request_failure(OnOfficeError(Code.UNKNOWN_ERROR))
+            return _json(failure, status_code=503, headers={"Retry-After": RETRY_AFTER})
+        except RateLimited as error:
+            # onOffice documents no rate-limit code (protocol notes §10, §13); 1 "Unknown
+            # error occurred" is the generic transient one, and every client reads the
+            # top-level status as a failure. 156 "Access violation" and 158 "Access from
+            # this IP not allowed" would tell it its credentials or address are banned.
+            failure = request_failure(OnOfficeError(Code.UNKNOWN_ERROR))
+            return _json(failure, status_code=429, headers=retry_after(error))
         return _json(payload)
 
     return [
         # Clients send POST, the PyPI client GET with a JSON body; the version is free text.
         Route("/api/{version}/api.php", api_php, methods=["GET", "POST"]),
-        Route(ROUTE_PATH, PhotoLinks(services, settings).serve, methods=["GET"]),
+        PhotoLinks(services, settings).route(),
     ]
 
 

@@ -17,7 +17,7 @@ from userphoto.dialects.onoffice.listing import (
     record_condition,
     user_query,
 )
-from userphoto.dialects.onoffice.photolinks import photo_link
+from userphoto.dialects.onoffice.photolinks import handed_out_link
 from userphoto.dialects.onoffice.resources import Listing
 from userphoto.dialects.onoffice.wire import Action
 
@@ -62,7 +62,7 @@ def _photo_value(
     if photo is None:
         return None
     if as_links:
-        return photo_link(settings, user.number)
+        return handed_out_link(services, settings, user.number)
     data = services.photos.read(photo.rendition(settings.onoffice_photo_size))
     return base64.b64encode(data).decode("ascii")
 
