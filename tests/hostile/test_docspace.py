@@ -69,8 +69,8 @@ def upload(data: bytes, autosave: str = "true", name: str = "photo.jpg") -> Any:
 def ssrf() -> Iterator[Case]:
     # Forms whose address is refused by the block list before any connection.
     # data: and javascript: have no "://", so they are read as paths on this portal, whose
-    # name the fake DNS does not know; ::127.0.0.1 is outside the block list but unroutable.
-    unreachable = {"ipv6-compat", "data", "javascript"}
+    # name the fake DNS does not know.
+    unreachable = {"data", "javascript"}
     for name, url in payloads.SSRF_URLS.items():
         code = DOWNLOAD_FAILED if name in unreachable else DENIED
         yield Case("ssrf", name, as_ben("PUT", "/people/{me}/photo", {"files": url}), 403, code)
