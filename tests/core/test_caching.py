@@ -112,6 +112,15 @@ def test_the_memo_empties_when_the_feed_moves() -> None:
     assert memo.get("k", lambda: 3) == 3
 
 
+def test_a_flood_of_unknown_keys_keeps_the_memo_bounded() -> None:
+    memo = Memo(CountingFeed(), check_every=0, max_entries=3)
+    for key in range(1000):
+        memo.get(key, lambda: None)
+    found, missing, _ = memo.lookup_many(range(1000))
+    assert sorted(found) == [997, 998, 999]
+    assert len(missing) == 997
+
+
 class DictBlobs:
     def __init__(self) -> None:
         self.data: dict[str, bytes] = {}

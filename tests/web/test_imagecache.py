@@ -1,4 +1,7 @@
-"""The lean path for public images: remembered per URL, retired by any change, never per caller."""
+"""The lean path for images: remembered per request identity, retired by any change.
+
+Answers behind credentials, kept per credential: tests/web/test_credentialed_imagecache.py.
+"""
 
 from __future__ import annotations
 
@@ -15,9 +18,11 @@ from starlette.testclient import TestClient
 from tests.core.fakes import fake_services
 from userphoto.bootstrap import open_services
 from userphoto.config import Settings
-from userphoto.core.model import PhotoOwner
+from userphoto.core.model import AuthMethod, PhotoOwner, Principal, Scope, User
+from userphoto.core.ratelimit import AccessLimits, LoginPolicy, Rate
 from userphoto.core.services import Services
 from userphoto.web.app import create_app
+from userphoto.web.callers import ANYONE, Caller, Callers
 from userphoto.web.imagecache import CachedImage, ImageCache, ImageFastPath, pending_image
 
 LINK = "/smart20/Dateien/userphoto/users/Userphoto_1.jpg"
@@ -117,12 +122,16 @@ def test_a_remembered_answer_still_spends_the_client_budget(settings: Settings) 
 
 # The middleware on its own, around a route of our own that counts what reaches it.
 
+PASSWORD_CALLER = Principal(User(1), frozenset({Scope.ALL}), AuthMethod.PASSWORD)
+
 
 class CountingRoute:
-    """An image route answering public images and counting the requests it saw."""
+    """An image route counting the requests it saw; it answers public images, or, with
+    `caller`, images made for that authenticated caller."""
 
-    def __init__(self) -> None:
+    def __init__(self, caller: Principal | None = None) -> None:
         self.seen = 0
+        self.caller = caller
 
     async def __call__(self, scope, receive, send) -> None:  # type: ignore[no-untyped-def]
         self.seen += 1
@@ -130,19 +139,24 @@ class CountingRoute:
         image = CachedImage.build(
             "k", datetime(2024, 1, 1, tzinfo=UTC), 60, {"ETag": '"k"'}, "image/png", b"png"
         )
-        if pending is not None:
-            pending.remember(image)
+        if pending is not None and pending.wants(self.caller, public=self.caller is None):
+            pending.remember(image, self.caller)
         headers = [*image.ok_headers]
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": image.body})
 
 
+def counting_client(route: CountingRoute, generation: list[int]) -> TestClient:
+    cache = ImageCache(lambda: generation[0])
+    services = fake_services()
+    # Without `with`: the route is no application, it has no lifespan to run.
+    return TestClient(ImageFastPath(route, cache, services.auth, Callers(services.store)))
+
+
 @pytest.fixture
 def counted() -> Iterator[tuple[CountingRoute, list[int], TestClient]]:
     route, generation = CountingRoute(), [0]
-    cache = ImageCache(lambda: generation[0])
-    # Without `with`: the route is no application, it has no lifespan to run.
-    yield route, generation, TestClient(ImageFastPath(route, cache, fake_services().auth))
+    yield route, generation, counting_client(route, generation)
 
 
 def test_only_the_first_request_reaches_the_route(counted) -> None:  # type: ignore[no-untyped-def]
@@ -186,5 +200,60 @@ def test_an_answer_read_before_a_change_is_not_kept() -> None:
     cache = ImageCache(lambda: generation[0])
     image = CachedImage.build("k", datetime(2024, 1, 1, tzinfo=UTC), 60, {}, "image/png", b"x")
     generation[0] += 1
-    cache.put("id", image, 0)
+    cache.put("id", image, ANYONE, 0)
     assert cache.get("id", 0) is None and cache.get("id", 1) is None
+
+
+def test_an_answer_for_a_caller_is_kept_for_the_same_credentials_only() -> None:
+    route = CountingRoute(PASSWORD_CALLER)
+    client = counting_client(route, [0])
+    basic = {"Authorization": "Basic YWRhOnNlY3JldA=="}
+    assert [client.get("/image", headers=basic).content for _ in range(3)] == [b"png"] * 3
+    assert route.seen == 1
+    others = [
+        {"Authorization": "Basic YWRhOm90aGVy"},
+        {"Authorization": "basic YWRhOnNlY3JldA=="},
+        {**basic, "Cookie": "asc_auth_key=t"},
+        {"Cookie": "asc_auth_key=t"},
+        {},
+    ]
+    for number, headers in enumerate(others, start=2):
+        client.get("/image", headers=headers)
+        assert route.seen == number, headers
+
+
+def test_an_answer_for_a_caller_is_not_kept_for_a_request_without_credentials() -> None:
+    route = CountingRoute(PASSWORD_CALLER)
+    client = counting_client(route, [0])
+    client.get("/image")
+    client.get("/image")
+    assert route.seen == 2
+
+
+OFF = Rate(0, 0)
+
+
+def limits(api_key: Rate, logins: LoginPolicy) -> AccessLimits:
+    return AccessLimits(OFF, api_key, OFF, logins)
+
+
+def test_a_caller_past_its_end_is_not_admitted() -> None:
+    now = datetime.now(UTC).timestamp()
+    assert Caller(until=now + 60).admit(AccessLimits.unlimited(), None)
+    assert not Caller(until=now - 1).admit(AccessLimits.unlimited(), None)
+
+
+def test_a_caller_spends_its_keys_budget_and_is_refused_when_it_is_gone() -> None:
+    budget = limits(Rate(1, 2), LoginPolicy(0, 0))
+    caller = Caller(api_key=7)
+    assert [caller.admit(budget, None) for _ in range(3)] == [True, True, False]
+    assert Caller(api_key=8).admit(budget, None)
+
+
+def test_a_locked_account_is_not_admitted() -> None:
+    guard = limits(OFF, LoginPolicy(account_failures=2, client_failures=0))
+    caller = Caller(account="user:1")
+    assert caller.admit(guard, "192.0.2.1")
+    guard.logins.failed("user:1", "192.0.2.1")
+    guard.logins.failed("user:1", "192.0.2.1")
+    assert not caller.admit(guard, "192.0.2.1")

@@ -43,9 +43,14 @@ class ChangeFeed(Protocol):
 class Memo:
     """A cache of loaded records that empties itself when the feed's version moves."""
 
-    def __init__(self, feed: ChangeFeed, check_every: float = 0.05) -> None:
+    def __init__(
+        self, feed: ChangeFeed, check_every: float = 0.05, max_entries: int = 100_000
+    ) -> None:
         self._feed = feed
         self._check_every = check_every
+        # Misses are kept too (a made-up e-mail hash is "not found"), so without a bound a
+        # flood of unknown keys between two writes would grow the cache without end.
+        self._max_entries = max_entries
         self._lock = threading.Lock()
         self._values: dict[Hashable, Any] = {}
         # Bumped by every clear, so a load that raced a write is never kept.
@@ -82,8 +87,11 @@ class Memo:
 
     def put(self, key: Hashable, value: Any, generation: int) -> None:
         with self._lock:
-            if generation == self._generation:
-                self._values[key] = value
+            if generation != self._generation:
+                return
+            if key not in self._values and len(self._values) >= self._max_entries:
+                del self._values[next(iter(self._values))]
+            self._values[key] = value
 
     def clear(self) -> None:
         with self._lock:
@@ -229,13 +237,67 @@ class CachingPhotoStore:
         return self._inner.prune(owner, keep)
 
 
+class Expiring:
+    """Loaded values by key for `ttl` seconds at most, never past the next move of
+    `generation` or a `clear`, and only the `max_entries` most recently loaded: for
+    credentials presented on every request, whose changes the change feed may not carry
+    (the time bound does). A None loaded is kept too: repeated unknown keys cost no query.
+
+    A value is tagged with the generation and clears seen before it was loaded, so one
+    that raced a change or a `clear` is never served.
+    """
+
+    def __init__(self, generation: Callable[[], int], ttl: float, max_entries: int) -> None:
+        self._generation = generation
+        self._ttl = ttl
+        self._max_entries = max_entries
+        self._lock = threading.Lock()
+        self._cleared = 0
+        self._entries: OrderedDict[Hashable, tuple[tuple[int, int], float, Any]] = OrderedDict()
+
+    def get(self, key: Hashable, load: Callable[[], T]) -> T:
+        epoch, started = self._epoch(), time.monotonic()
+        found, value = self._find(key, epoch)
+        if found:
+            return value
+        value = load()
+        generation = self._generation()
+        with self._lock:
+            if epoch == (generation, self._cleared):
+                # Aged from before the load: the value is at most that old.
+                self._entries[key] = (epoch, started + self._ttl, value)
+                self._entries.move_to_end(key)
+                while len(self._entries) > self._max_entries:
+                    self._entries.popitem(last=False)
+        return value
+
+    def peek(self, key: Hashable) -> Any:
+        """What `get` would give without loading; None also when it would have to load."""
+        return self._find(key, self._epoch())[1]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._cleared += 1
+
+    def _epoch(self) -> tuple[int, int]:
+        return self._generation(), self._cleared
+
+    def _find(self, key: Hashable, epoch: tuple[int, int]) -> tuple[bool, Any]:
+        with self._lock:
+            known = self._entries.get(key)
+        if known is None or known[0] != epoch or known[1] <= time.monotonic():
+            return False, None
+        return True, known[2]
+
+
 class CachingApiKeyStore:
     """API keys by hash, for `ttl` seconds at most and never past the next change.
 
     Bearer callers present their key on every request; this spares each one a query.
-    PostgreSQL's triggers announce changes to the directory, not to the keys, so the time
-    bound is what carries a revocation made on another node here: within `ttl`, as every
-    other change. A revocation through this store, or any commit on SQLite, counts at once.
+    A revocation on another node moves the change feed (migration 0009 watches the keys);
+    the time bound is a second line should a notification be lost. A revocation through
+    this store, or any commit on SQLite, counts at once.
     """
 
     def __init__(
@@ -243,11 +305,7 @@ class CachingApiKeyStore:
     ) -> None:
         self._inner = inner
         self._memo = memo
-        self._ttl = ttl
-        self._max_entries = max_entries
-        self._lock = threading.Lock()
-        # Unknown hashes too (None): repeated wrong keys cost no query either.
-        self._entries: OrderedDict[str, tuple[int, float, ApiKey | None]] = OrderedDict()
+        self._keys = Expiring(memo.generation, ttl, max_entries)
 
     def add(self, key: ApiKey) -> ApiKey:
         try:
@@ -256,19 +314,7 @@ class CachingApiKeyStore:
             self._memo.clear()
 
     def by_hash(self, key_hash: str) -> ApiKey | None:
-        generation, now = self._memo.generation(), time.monotonic()
-        with self._lock:
-            known = self._entries.get(key_hash)
-        if known is not None and known[0] == generation and known[1] > now:
-            return known[2]
-        key = self._inner.by_hash(key_hash)
-        if generation == self._memo.generation():
-            with self._lock:
-                self._entries[key_hash] = (generation, now + self._ttl, key)
-                self._entries.move_to_end(key_hash)
-                while len(self._entries) > self._max_entries:
-                    self._entries.popitem(last=False)
-        return key
+        return self._keys.get(key_hash, lambda: self._inner.by_hash(key_hash))
 
     def list(self, user_number: int | None = None) -> list[ApiKey]:
         return self._inner.list(user_number)

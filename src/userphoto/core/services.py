@@ -11,6 +11,7 @@ from uuid import UUID
 
 from userphoto.core.audit import CLI, Actor, AuditAction, AuditService
 from userphoto.core.auth import AuthService
+from userphoto.core.caching import Expiring
 from userphoto.core.errors import Conflict, InvalidValue, NotFound
 from userphoto.core.fetching import UrlFetcher
 from userphoto.core.history import HistoryService
@@ -241,9 +242,14 @@ def drop_blobs(blobs: BlobStore, keys: Iterable[str], now: datetime | None = Non
 
 
 class ApiUserService:
-    def __init__(self, store: Store, box: SecretBox) -> None:
+    def __init__(self, store: Store, box: SecretBox, ttl: float = 1.0) -> None:
         self._store = store
         self._box = box
+        # Signed requests present the token every time: the API user (with its decrypted
+        # secret, held in memory only) is kept for `ttl` and until the records change.
+        # A store without the records cache (SqlStore.memo) has nothing to retire it by.
+        memo = getattr(store, "memo", None)
+        self._recent = None if memo is None else Expiring(memo.generation, ttl, 10_000)
 
     def create(self, name: str, user_number: int | None, rights: Iterable[Right]) -> ApiCredentials:
         if user_number is not None and self._store.users.get(user_number) is None:
@@ -259,7 +265,19 @@ class ApiUserService:
         """The API user with its secret decrypted, for checking a signature."""
         if len(token) != TOKEN_LENGTH:
             return None
-        found = self._store.api_users.by_token_hash(token_hash(token))
+        digest = token_hash(token)
+        if self._recent is None:
+            return self._load(digest)
+        return self._recent.get(digest, lambda: self._load(digest))
+
+    def remembered(self, token: str) -> ApiUser | None:
+        """`by_token` if its answer is in memory and is an API user; else None, no query."""
+        if self._recent is None or len(token) != TOKEN_LENGTH:
+            return None
+        return self._recent.peek(token_hash(token))
+
+    def _load(self, digest: str) -> ApiUser | None:
+        found = self._store.api_users.by_token_hash(digest)
         if found is None:
             return None
         api_user, sealed = found
@@ -269,7 +287,12 @@ class ApiUserService:
         return self._store.api_users.list()
 
     def revoke(self, api_user_id: int) -> None:
-        if not self._store.api_users.revoke(api_user_id):
+        try:
+            revoked = self._store.api_users.revoke(api_user_id)
+        finally:
+            if self._recent is not None:
+                self._recent.clear()
+        if not revoked:
             raise NotFound("api user", api_user_id)
 
 

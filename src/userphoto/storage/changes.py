@@ -13,7 +13,6 @@ import sqlite3
 import threading
 from pathlib import Path
 
-import psycopg
 from sqlalchemy import Engine
 
 CHANNEL = "userphoto_changes"
@@ -54,6 +53,9 @@ class PostgresNotifications:
         self._thread.join(timeout=5)
 
     def _listen(self) -> None:
+        # Imported here, as only PostgreSQL nodes listen: the driver costs a SQLite node ~10 MB.
+        import psycopg
+
         while not self._stop.is_set():
             try:
                 with psycopg.connect(self._conninfo, autocommit=True, connect_timeout=3) as conn:

@@ -13,7 +13,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlencode
 
-import psycopg.errors
 from sqlalchemy.engine import make_url
 
 from userphoto.core.errors import StorageFull, StoreReadOnly, StoreWriteRefused
@@ -21,6 +20,10 @@ from userphoto.core.errors import StorageFull, StoreReadOnly, StoreWriteRefused
 # EFBIG: a file size limit (RLIMIT_FSIZE, a quota on one file) is as full as a full disk.
 _FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
 _READ_ONLY_ERRNOS = frozenset({errno.EROFS, errno.EACCES, errno.EPERM})
+# PostgreSQL's SQLSTATEs disk_full and read_only_sql_transaction, read from the driver's
+# error by code: importing psycopg for its classes would load it into SQLite nodes too.
+_PG_DISK_FULL = "53100"
+_PG_READ_ONLY_TRANSACTION = "25006"
 
 
 def os_refusal(error: OSError) -> StoreWriteRefused | None:
@@ -45,9 +48,10 @@ def refused_writes() -> Iterator[None]:
 
 def database_refusal(error: BaseException) -> StoreWriteRefused | None:
     """The core's error for a database driver error that means full or read-only, if any."""
-    if isinstance(error, psycopg.errors.DiskFull):
+    sqlstate = getattr(error, "sqlstate", None)
+    if sqlstate == _PG_DISK_FULL:
         return StorageFull("the database has no room left")
-    if isinstance(error, psycopg.errors.ReadOnlySqlTransaction):
+    if sqlstate == _PG_READ_ONLY_TRANSACTION:
         return StoreReadOnly("the database takes no writes")
     name = getattr(error, "sqlite_errorname", "")
     if name == "SQLITE_FULL":

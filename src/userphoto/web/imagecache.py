@@ -1,17 +1,24 @@
-"""The lean path for public image URLs: answers remembered per URL, sent without the framework.
+"""The lean path for image URLs: answers remembered per request, sent without the framework.
 
 A photo link or avatar URL that needs no credentials is answered the same way for everyone
-until the directory changes. The first request for it goes through its dialect's route as
-usual; when that route answers with an image it marks as public (web.photos), the answer is
-kept here, keyed by the request's identity (path, query, Accept), with its header lists built
-once. Later requests for the same identity are answered by `ImageFastPath` straight from
-memory: one dict lookup, the client's rate-limit budget, 200 or 304, and an Expires
-formatted once per second. Any change to the store (the records cache's generation, moved
-by local writes and the change feed alike) retires every remembered answer at once.
+until the directory changes; a photo behind credentials, the same way for the same
+credentials. The first request goes through its dialect's route as usual; when that route
+answers with an image it marks as public, or as made for the caller it authenticated and
+authorised (web.photos), the answer is kept here with its header lists built once, keyed by
+the request's identity: path, query, Accept and, for a caller's answer, a keyed digest of
+the credential headers (Authorization, Cookie), so other or wrong credentials never find it.
+Later requests of the same identity are answered by `ImageFastPath` straight from memory:
+one dict lookup, the budgets the route would have spent (web.callers), 200 or 304, and an
+Expires formatted once per second; a refused budget falls through to the route, which
+refuses in its dialect's shape. Any change to the store (the records cache's generation,
+moved by local writes and the change feed alike: users, photos, API keys, sessions) retires
+every remembered answer at once, and a caller's answer ends with its session.
 """
 
 from __future__ import annotations
 
+import hmac
+import os
 import threading
 import time
 from collections import OrderedDict
@@ -24,15 +31,17 @@ from starlette.middleware import Middleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from userphoto.core.auth import AuthService
-from userphoto.core.errors import RateLimited
+from userphoto.core.model import Principal
 from userphoto.core.services import Services
+from userphoto.web.callers import ANYONE, Caller, Callers, CredentialHeaders, Credentials
 from userphoto.web.validators import http_date, not_modified
 
 Headers = tuple[tuple[bytes, bytes], ...]
 # Where a request that missed carries its identity to the route that will answer it.
 SCOPE_KEY = "userphoto.image_identity"
-# Requests with these headers may be answered per caller, never from the shared memory.
-_PER_CALLER = (b"authorization", b"cookie")
+# The request headers an image answer is shaped by, and those that carry credentials.
+_SHAPING = (b"accept", b"if-none-match", b"if-modified-since")
+_CREDENTIALS = (b"authorization", b"cookie")
 _MAX_ENTRIES = 4096
 _MAX_BODY_BYTES = 1024 * 1024
 
@@ -76,9 +85,25 @@ class PendingImage:
     cache: ImageCache
     identity: Hashable
     generation: int
+    presented: CredentialHeaders  # empty: the request presented no credentials
+    callers: Callers
 
-    def remember(self, image: CachedImage) -> None:
-        self.cache.put(self.identity, image, self.generation)
+    def wants(self, caller: Principal | None, public: bool) -> bool:
+        """Whether an answer may be kept for this request: a public one when it presented no
+        credentials, one made for the authenticated `caller` when it did."""
+        if not self.presented:
+            return public and caller is None
+        return caller is not None
+
+    def remember(self, image: CachedImage, caller: Principal | None = None) -> None:
+        """Kept for this request's identity, if it `wants` it; `caller` None: a public answer."""
+        if not self.wants(caller, public=caller is None):
+            return
+        found = (
+            ANYONE if caller is None else self.callers.of(caller, Credentials.of(self.presented))
+        )
+        if found is not None:
+            self.cache.put(self.identity, image, found, self.generation)
 
 
 class ImageCache:
@@ -87,21 +112,22 @@ class ImageCache:
     def __init__(self, generation: Callable[[], int]) -> None:
         self.generation = generation
         self._lock = threading.Lock()
-        self._entries: OrderedDict[Hashable, tuple[int, CachedImage]] = OrderedDict()
+        self._entries: OrderedDict[Hashable, tuple[int, CachedImage, Caller]] = OrderedDict()
 
-    def get(self, identity: Hashable, generation: int) -> CachedImage | None:
+    def get(self, identity: Hashable, generation: int) -> tuple[CachedImage, Caller] | None:
+        """The answer and whom it was made for."""
         with self._lock:
             found = self._entries.get(identity)
         if found is None or found[0] != generation:
             return None
-        return found[1]
+        return found[1], found[2]
 
-    def put(self, identity: Hashable, image: CachedImage, generation: int) -> None:
+    def put(self, identity: Hashable, image: CachedImage, caller: Caller, generation: int) -> None:
         """Kept only if nothing changed since `generation` was read, before the answer was."""
         if len(image.body) > _MAX_BODY_BYTES or generation != self.generation():
             return
         with self._lock:
-            self._entries[identity] = (generation, image)
+            self._entries[identity] = (generation, image, caller)
             self._entries.move_to_end(identity)
             while len(self._entries) > _MAX_ENTRIES:
                 self._entries.popitem(last=False)
@@ -115,58 +141,68 @@ def image_fast_path(services: Services) -> list[Middleware]:
     memo = getattr(services.store, "memo", None)
     if memo is None:
         return []
-    return [Middleware(ImageFastPath, cache=ImageCache(memo.generation), auth=services.auth)]
+    cache = ImageCache(memo.generation)
+    return [
+        Middleware(ImageFastPath, cache=cache, auth=services.auth, callers=Callers(services.store))
+    ]
 
 
 def pending_image(scope: Scope) -> PendingImage | None:
-    """The slot a public image answer to this request may be remembered in, if any."""
+    """The slot an image answer to this request may be remembered in, if any."""
     return scope.get(SCOPE_KEY)
 
 
 class ImageFastPath:
-    """ASGI middleware answering remembered public images before routing."""
+    """ASGI middleware answering remembered images before routing."""
 
-    def __init__(self, app: ASGIApp, cache: ImageCache, auth: AuthService) -> None:
+    def __init__(
+        self, app: ASGIApp, cache: ImageCache, auth: AuthService, callers: Callers
+    ) -> None:
         self.app = app
         self._cache = cache
         self._auth = auth
+        self._callers = callers
+        # Credentials are held only as digests under this key, which never leaves the process.
+        self._key = os.urandom(32)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
             await self.app(scope, receive, send)
             return
-        headers = _request_headers(scope)
-        if headers is None:
-            await self.app(scope, receive, send)
-            return
-        identity = (scope["path"], scope["query_string"], headers.get(b"accept", b""))
+        shaping, presented = _request_headers(scope)
+        identity: Hashable = (scope["path"], scope["query_string"], shaping.get(b"accept", b""))
+        if presented:
+            identity = (*identity, self._digest(presented))
         generation = self._cache.generation()
-        image = self._cache.get(identity, generation)
-        if image is not None and self._admitted(scope):
-            await _send_image(image, headers, send)
+        found = self._cache.get(identity, generation)
+        if found is not None and found[1].admit(self._auth.limits, _client(scope)):
+            await _send_image(found[0], shaping, send)
             return
-        scope[SCOPE_KEY] = PendingImage(self._cache, identity, generation)
+        scope[SCOPE_KEY] = PendingImage(self._cache, identity, generation, presented, self._callers)
         await self.app(scope, receive, send)
 
-    def _admitted(self, scope: Scope) -> bool:
-        """The client's budget, as the route would spend it; a refusal is the route's to say."""
-        client = scope.get("client")
-        try:
-            self._auth.limits.check_client(client[0] if client else None)
-        except RateLimited:
-            return False
-        return True
+    def _digest(self, presented: CredentialHeaders) -> bytes:
+        message = b"".join(
+            name + len(value).to_bytes(4, "big") + value for name, value in presented
+        )
+        return hmac.digest(self._key, message, "sha256")
 
 
-def _request_headers(scope: Scope) -> dict[bytes, bytes] | None:
-    """The headers that shape a public image answer; None for a request with credentials."""
-    wanted: dict[bytes, bytes] = {}
+def _request_headers(scope: Scope) -> tuple[dict[bytes, bytes], CredentialHeaders]:
+    """The first of each header that shapes an image answer, and every credential header."""
+    shaping: dict[bytes, bytes] = {}
+    presented: list[tuple[bytes, bytes]] = []
     for name, value in scope["headers"]:
-        if name in _PER_CALLER:
-            return None
-        if name in (b"accept", b"if-none-match", b"if-modified-since"):
-            wanted[name] = value
-    return wanted
+        if name in _SHAPING:
+            shaping.setdefault(name, value)
+        elif name in _CREDENTIALS:
+            presented.append((name, value))
+    return shaping, tuple(presented)
+
+
+def _client(scope: Scope) -> str | None:
+    client = scope.get("client")
+    return client[0] if client else None
 
 
 async def _send_image(image: CachedImage, request: dict[bytes, bytes], send: Send) -> None:

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from starlette.requests import Request
 from starlette.responses import Response
 
-from userphoto.core.model import Rendition
+from userphoto.core.model import Principal, Rendition
 from userphoto.web.imagecache import CachedImage, pending_image
 from userphoto.web.validators import etag_matches as etag_matches
 from userphoto.web.validators import http_date, not_modified
@@ -87,21 +87,27 @@ def image_response(
     headers: Mapping[str, str] | None = None,
     *,
     public: bool = False,
+    caller: Principal | None = None,
 ) -> Response:
-    """`body` loads the bytes and is called only when they are sent.
+    """`body` loads the bytes and is called only when they are sent or remembered.
 
-    `public` says the answer depends on nothing but the URL and the stored directory (no
-    caller, no clock), so web.imagecache may repeat it for the same URL until a change.
+    web.imagecache may repeat the answer without this route: with `public`, for the same URL
+    to anyone without credentials (it depends on nothing but the URL and the stored
+    directory: no caller, no clock); with `caller`, the principal the route authenticated
+    and authorised, for the same URL to the same credentials. Both hold until a change.
     """
     all_headers = {**cache_headers(etag_key, modified, policy), **(headers or {})}
+    pending = pending_image(request.scope)
+    image = None
+    # A Last-Modified clamped to a clock reading would not hold for later requests.
+    if pending is not None and pending.wants(caller, public) and modified <= datetime.now(UTC):
+        # Kept on a 304 too: a client that only revalidates is then answered from memory.
+        data = body()
+        image = CachedImage.build(etag_key, modified, policy.max_age, all_headers, media_type, data)
+        pending.remember(image, caller)
     if request.method in {"GET", "HEAD"} and is_not_modified(request, etag_key, modified):
         return Response(status_code=304, headers=all_headers)
-    data = body()
-    pending = pending_image(request.scope) if public else None
-    # A Last-Modified clamped to a clock reading would not hold for later requests.
-    if pending is not None and modified <= datetime.now(UTC):
-        image = CachedImage.build(etag_key, modified, policy.max_age, all_headers, media_type, data)
-        pending.remember(image)
+    data = body() if image is None else image.body
     return Response(data, media_type=media_type, headers=all_headers)
 
 
@@ -113,6 +119,7 @@ def photo_response(
     read: Callable[[Rendition], bytes],
     *,
     public: bool = False,
+    caller: Principal | None = None,
 ) -> Response:
     """A stored rendition; a bare number for `cache` is a public max-age."""
     policy = cache if isinstance(cache, CachePolicy) else CachePolicy(cache)
@@ -124,6 +131,7 @@ def photo_response(
         policy,
         lambda: read(rendition),
         public=public,
+        caller=caller,
     )
 
 

@@ -1,8 +1,10 @@
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from userphoto.dialects.onoffice.phpjson import php_json
+from userphoto.dialects.onoffice.phpjson import php_json, reference_php_json
 
 
 @pytest.mark.parametrize(
@@ -31,3 +33,28 @@ def test_output_decodes_to_the_input_with_empty_objects_as_lists() -> None:
 
 def test_key_order_is_kept() -> None:
     assert php_json({"status": 1, "response": 2}) == '{"status":1,"response":2}'
+
+
+_SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.text()
+    | st.sampled_from(["{}", "a/b", "{}/[]", "\x7f", "é", "😀", "\ud800"])
+)
+JSON_LIKE = st.recursive(
+    _SCALARS,
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.tuples(inner, inner)
+        | st.dictionaries(st.text(max_size=4), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(JSON_LIKE)
+def test_fast_encoder_writes_what_the_reference_writes(value: object) -> None:
+    assert php_json(value) == reference_php_json(value)

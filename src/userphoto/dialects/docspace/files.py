@@ -78,8 +78,11 @@ class PhotoFiles:
         rendition = _named_rendition(photo, name) if photo else None
         if photo is None or rendition is None:
             return _status(404)
+        # A signed name expires, so its answer is not the caller's alone to be repeated.
+        caller = principal if self._links is None else None
+        read = self._services.photos.read
         return photo_response(
-            request, rendition, photo.created_at, self._cache, self._services.photos.read
+            request, rendition, photo.created_at, self._cache, read, caller=caller
         )
 
     def _owner(self, name: re.Match[str]) -> User:

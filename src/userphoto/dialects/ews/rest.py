@@ -50,6 +50,7 @@ class RestEndpoint:
             return fault_response(error, 403 if error.code == ACCESS_DENIED else 400)
         except NoPhoto:
             return Response(status_code=404, headers={"Cache-Control": "no-store"})
+        read = self._services.photos.read
         return photo_response(
-            request, rendition, photo.created_at, self._policy, self._services.photos.read
+            request, rendition, photo.created_at, self._policy, read, caller=principal
         )

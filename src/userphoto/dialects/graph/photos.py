@@ -93,11 +93,11 @@ class GraphPhotos:
 
     def value(self, request: Request, principal: Principal) -> Response:
         _, photo = self._photo(request, principal)
-        return self._bytes(request, photo, available(photo)[-1])
+        return self._bytes(request, principal, photo, available(photo)[-1])
 
     def size_value(self, request: Request, principal: Principal) -> Response:
         _, photo = self._photo(request, principal)
-        return self._bytes(request, photo, sized(photo, request.path_params["size"]))
+        return self._bytes(request, principal, photo, sized(photo, request.path_params["size"]))
 
     def delete(self, request: Request, principal: Principal) -> Response:
         user = self._editable(request, principal)
@@ -156,9 +156,12 @@ class GraphPhotos:
             )
         return user
 
-    def _bytes(self, request: Request, photo: Photo, rendition: Rendition) -> Response:
+    def _bytes(
+        self, request: Request, principal: Principal, photo: Photo, rendition: Rendition
+    ) -> Response:
+        read = self._services.photos.read
         return photo_response(
-            request, rendition, photo.created_at, self._policy, self._services.photos.read
+            request, rendition, photo.created_at, self._policy, read, caller=principal
         )
 
     def _context(self, user: User, path: str) -> str:

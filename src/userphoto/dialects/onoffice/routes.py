@@ -17,7 +17,6 @@ from userphoto.dialects.onoffice.endpoint import ApiEndpoint
 from userphoto.dialects.onoffice.envelope import request_failure
 from userphoto.dialects.onoffice.errors import Code, OnOfficeError
 from userphoto.dialects.onoffice.photolinks import PhotoLinks
-from userphoto.dialects.onoffice.phpjson import php_json
 from userphoto.web.bodies import bounded_body
 from userphoto.web.ratelimit import check_client, retry_after
 from userphoto.web.unavailable import RETRY_AFTER
@@ -39,7 +38,10 @@ def routes(
                 # What was read is a cut-off document, so this is the malformed-JSON case.
                 payload = request_failure(OnOfficeError(Code.MALFORMED_JSON))
             else:
-                payload = await run_in_threadpool(api.answer, body)
+                # Repeated reads are answered from memory; the rest wait for the store.
+                payload = api.answer_from_memory(body)
+                if payload is None:
+                    payload = await run_in_threadpool(api.answer, body)
         except StoreUnavailable:
             # Not one of the documented 200 answers: clients must retry, not cache or parse.
             failure = request_failure(OnOfficeError(Code.UNKNOWN_ERROR))
@@ -60,9 +62,9 @@ def routes(
     ]
 
 
-def _json(payload: dict, status_code: int = 200, headers: dict[str, str] | None = None) -> Response:
+def _json(body: bytes, status_code: int = 200, headers: dict[str, str] | None = None) -> Response:
     return Response(
-        php_json(payload),
+        body,
         status_code=status_code,
         media_type="application/json",
         headers={"Cache-Control": "no-store", **(headers or {})},

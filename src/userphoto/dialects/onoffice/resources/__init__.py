@@ -13,6 +13,8 @@ from userphoto.dialects.onoffice.wire import Action
 class Listing(NamedTuple):
     records: list[dict[str, Any]]
     total: int | None
+    # Whether the answer stands until the directory changes; one naming the time does not.
+    lasting: bool = True
 
 
 Reader = Callable[[Services, Settings, Action], Listing]

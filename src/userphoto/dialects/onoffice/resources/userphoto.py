@@ -36,7 +36,8 @@ def read_userphoto(services: Services, settings: Settings, action: Action) -> Li
             elements["messengerUId"] = user.messenger_uid
         records.append(record(user.number, elements))
     # Every documented userphoto response carries a null count, whatever was asked.
-    return Listing(records, None)
+    # Signed links carry an expiry, so a list of them is an answer for now only.
+    return Listing(records, None, lasting=not (as_links and settings.signed_photo_links))
 
 
 def _messenger_uids(parameters: dict[str, Any]) -> list[Any] | None:
