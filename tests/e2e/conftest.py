@@ -1,4 +1,4 @@
-"""CLI fixtures: a runner bound to the test's data dir, and small image files."""
+"""CLI fixtures (a runner bound to the test's data dir, small image files) and the browser."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import pytest
 from PIL import Image
 from typer.testing import CliRunner, Result
 
+from tests.e2e.chromium import browser  # noqa: F401  (a fixture for the browser tests)
 from userphoto.cli import app
 from userphoto.config import Settings
 

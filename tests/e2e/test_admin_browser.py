@@ -10,47 +10,25 @@ from __future__ import annotations
 
 import base64
 import io
-import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from PIL import Image
-from playwright.sync_api import APIRequestContext, Browser, Page, expect, sync_playwright
+from playwright.sync_api import APIRequestContext, Browser, Page, expect
 from starlette.applications import Starlette
 
+from tests.e2e.chromium import needs_chromium
 from tests.web.liveserver import serving
 from userphoto.config import Settings
 from userphoto.core.services import Services
 from userphoto.demo import demo_person, seed_demo
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PERSON = 5  # a demo user with a drawn photo of their own
 RED, BLUE = (220, 30, 30), (30, 60, 220)
 
-# Locally a machine without Chromium skips; under CI=true the test runs and fails instead.
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists() and os.environ.get("CI") != "true", reason="needs Debian's chromium"
-)
-
-
-@pytest.fixture
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+pytestmark = needs_chromium
 
 
 @pytest.fixture

@@ -7,22 +7,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 from starlette.applications import Starlette
 
-from tests.e2e.test_admin_browser import CHROMIUM, CHROMIUM_ARGS, pytestmark  # noqa: F401
+from tests.e2e.chromium import needs_chromium
 from tests.web.liveserver import serving
 from userphoto.core.services import Services
 
 ADMIN_PASSWORD = "browser-Secret-123"
 
-
-@pytest.fixture
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+pytestmark = needs_chromium
 
 
 @pytest.fixture
