@@ -9,6 +9,8 @@ from collections.abc import Callable
 import pytest
 from cryptography.fernet import Fernet
 
+from tests.clocks import TOKEN_ALPHABET as ALPHABET
+from tests.clocks import Clock
 from userphoto.core.links import (
     MARKER,
     REDACTED,
@@ -24,15 +26,6 @@ from userphoto.core.secrets import SecretBox
 KEYS = LinkKeys.derive(b"m" * 32, "tests")
 HORIZON = 10_000
 NOW = 1_767_225_600
-ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-
-
-class Clock:
-    def __init__(self, now: float) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def test_a_sealed_token_opens_to_its_number() -> None:

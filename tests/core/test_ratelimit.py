@@ -4,22 +4,15 @@ from __future__ import annotations
 
 import pytest
 
+from tests.clocks import Clock
 from userphoto.core import ratelimit
 from userphoto.core.errors import RateLimited
 from userphoto.core.ratelimit import AccessLimits, LoginGuard, LoginPolicy, Rate, RateLimiter
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 @pytest.fixture
 def clock() -> Clock:
-    return Clock()
+    return Clock(1000.0)
 
 
 def spend(limiter: RateLimiter, key: object, times: int) -> None:

@@ -19,6 +19,7 @@ import httpx
 import pytest
 from starlette.testclient import TestClient
 
+from tests.clocks import Clock
 from tests.dialects.admin.conftest import csrf_of
 from tests.dialects.ews.soap import SOAP, E, T, get_user_photo
 from tests.dialects.onoffice.support import OnOfficeClient
@@ -37,14 +38,6 @@ ONE = Rate(per_second=0.001, burst=1)
 LOGINS = LoginPolicy(account_failures=3, client_failures=50, window=60)
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 5000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     """SQLite only: the budgets live in the process, whichever store is behind it."""
@@ -53,7 +46,7 @@ def settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def clock() -> Clock:
-    return Clock()
+    return Clock(5000.0)
 
 
 @pytest.fixture

@@ -12,6 +12,8 @@ from dataclasses import replace
 import pytest
 from starlette.testclient import TestClient
 
+from tests.clocks import TOKEN_ALPHABET as ALPHABET
+from tests.clocks import Clock
 from tests.dialects.docspace.conftest import Person, docspace_app
 from tests.images import RED, encode, solid
 from userphoto.config import Settings
@@ -22,19 +24,11 @@ from userphoto.dialects.docspace.avatars import ROOT
 
 NOW = 1_767_225_600
 LIFETIME = 3600  # NOW is a multiple of its step, so links expire at NOW + LIFETIME
-ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-
-
-class Clock:
-    now: float = NOW
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture
 def clock() -> Clock:
-    return Clock()
+    return Clock(NOW)
 
 
 @pytest.fixture

@@ -14,6 +14,8 @@ import pytest
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
+from tests.clocks import TOKEN_ALPHABET as ALPHABET
+from tests.clocks import Clock
 from tests.dialects.onoffice.support import NOW, OnOfficeClient
 from userphoto.config import Settings
 from userphoto.core.links import REDACTED, TOKEN_LENGTH, LinkSigner, redact_tokens
@@ -26,19 +28,11 @@ LIFETIME = 3600  # NOW is a multiple of its step (450 s), so links expire at NOW
 BASE = "http://testserver"
 PREFIX = "/smart20/Dateien/userphoto/users/Userphoto_"
 SIGNED_SHAPE = f"{BASE}{PREFIX}{REDACTED}.jpg"
-ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-
-
-class Clock:
-    now: float = NOW
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture
 def clock() -> Clock:
-    return Clock()
+    return Clock(NOW)
 
 
 @pytest.fixture
