@@ -1,7 +1,7 @@
 """Server processes: userphoto started as the README documents, stopping, RSS from /proc.
 
-Each server runs in a session of its own, so stopping it ends its workers too (uvicorn's
-supervisor and nginx's master both fork workers).
+Each server runs in a session of its own, so stopping it ends its workers too (granian's
+supervisor spawns worker processes, nginx's master forks them).
 """
 
 from __future__ import annotations
@@ -78,10 +78,8 @@ class Userphoto:
     worker_count: int
 
     def workers(self) -> list[int]:
-        """The processes that answer requests: the one server, or the supervisor's workers."""
-        if self.worker_count == 1:
-            return [self.process.pid]
-        # uvicorn spawns its workers with multiprocessing, next to a resource tracker.
+        """The processes that answer requests: the supervisor's workers."""
+        # granian spawns its workers with multiprocessing, next to a resource tracker.
         return [pid for pid in children(self.process.pid) if _SPAWNED in _cmdline(pid)]
 
 

@@ -1,6 +1,6 @@
 """The `userphoto` command and `python -m userphoto`: the command line, loaded when run.
 
-`userphoto serve --workers N` has uvicorn start its workers with multiprocessing's spawn,
+`userphoto serve` has granian start its workers with multiprocessing's spawn,
 which imports the launching script again in every worker. Kept this small, that import
 costs a worker nothing: it loads the app it serves, not typer, rich and every command.
 """

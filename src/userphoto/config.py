@@ -159,12 +159,17 @@ class Settings:
         "Comma-separated origins (https://app.example.org) whose browser scripts may call the"
         " API (CORS); empty: no CORS headers at all.",
     )
+    trusted_proxies: str = setting(
+        "127.0.0.1",
+        "Comma-separated addresses or networks (10.0.0.0/8) of reverse proxies whose"
+        " X-Forwarded-For and X-Forwarded-Proto name the client and scheme; * trusts any.",
+    )
     log_level: str = setting(
         "info", "Level of the service's logs: debug, info, warning or error (access log at info)."
     )
     access_log: bool = setting(
         False,
-        "Log every request (uvicorn's access log); off by default, as writing the line costs"
+        "Log every request (the server's access log); off by default, as writing the line costs"
         " a photo request a fifth of its time and a proxy in front usually logs anyway.",
     )
 
@@ -185,7 +190,7 @@ class Settings:
     rate_limit_client_per_second: int = setting(
         2000,
         "Requests per second each client address may make, per node; 0: no limit. Behind a"
-        " reverse proxy, let uvicorn trust its X-Forwarded-For, or every client shares one.",
+        " reverse proxy, list it in USERPHOTO_TRUSTED_PROXIES, or every client shares one.",
     )
     rate_limit_client_burst: int = setting(
         4000, "Requests a client address may make at once above its rate, per node."

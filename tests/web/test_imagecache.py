@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
 import pytest
+from httpx import Response
 from PIL import Image
 from starlette.testclient import TestClient
 
@@ -24,6 +25,7 @@ from userphoto.core.services import Services
 from userphoto.web.app import create_app
 from userphoto.web.callers import ANYONE, Caller, Callers
 from userphoto.web.imagecache import CachedImage, ImageCache, ImageFastPath, pending_image
+from userphoto.web.security import ResponseHeaders
 
 LINK = "/smart20/Dateien/userphoto/users/Userphoto_1.jpg"
 EMAIL = "ada@example.org"
@@ -106,6 +108,37 @@ def test_a_change_by_another_process_retires_the_answer(
         assert datetime.now(UTC) < deadline, "the other process's change never showed"
 
 
+def _served(settings: Settings, paths: list[tuple[str, dict[str, str]]]) -> list[Response]:
+    services = seed_ada(open_services(settings))
+    try:
+        with TestClient(create_app(settings, services)) as client:
+            return [client.get(path, headers=headers) for path, headers in paths]
+    finally:
+        services.close()
+
+
+@pytest.mark.parametrize("path", [LINK, AVATAR])
+def test_a_remembered_answer_carries_the_security_headers(settings: Settings, path: str):
+    """A hit skips every middleware: it adds nosniff, and HSTS over https, itself."""
+    https = settings.with_(public_url="https://photos.example.org")
+    first, second, third = _served(https, [(path, {})] * 3)
+    for answer in (first, second, third):
+        assert answer.headers["strict-transport-security"] == "max-age=31536000"
+        assert answer.headers["x-content-type-options"] == "nosniff"
+    etag = first.headers["etag"]
+    (not_modified,) = _served(https, [(path, {"If-None-Match": etag})])
+    assert not_modified.headers["strict-transport-security"] == "max-age=31536000"
+
+
+def test_a_cross_origin_request_for_a_remembered_answer_gets_cors(settings: Settings) -> None:
+    cors = settings.with_(cors_allowed_origins="https://app.example.org")
+    origin = {"Origin": "https://app.example.org"}
+    answers = _served(cors, [(LINK, {}), (LINK, {}), (LINK, origin), (LINK, {})])
+    assert [a.status_code for a in answers] == [200] * 4
+    assert answers[2].headers["access-control-allow-origin"] == "https://app.example.org"
+    assert "access-control-allow-origin" not in answers[3].headers
+
+
 def test_a_remembered_answer_still_spends_the_client_budget(settings: Settings) -> None:
     limited = settings.with_(rate_limit_client_per_second=1, rate_limit_client_burst=2)
     services = open_services(limited)
@@ -150,7 +183,10 @@ def counting_client(route: CountingRoute, generation: list[int]) -> TestClient:
     cache = ImageCache(lambda: generation[0])
     services = fake_services()
     # Without `with`: the route is no application, it has no lifespan to run.
-    return TestClient(ImageFastPath(route, cache, services.auth, Callers(services.store)))
+    fast_path = ImageFastPath(
+        route, cache, services.auth, Callers(services.store), ResponseHeaders(https=False), False
+    )
+    return TestClient(fast_path)
 
 
 @pytest.fixture

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import ctypes
+import multiprocessing
 import os
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
 import typer
-import uvicorn
+from granian import Granian
+from granian.constants import HTTPModes, Interfaces
+from granian.log import LogLevels
 
 from userphoto.cli.common import (
     DataDirOption,
@@ -19,18 +23,16 @@ from userphoto.cli.common import (
 )
 from userphoto.config import ENV_PREFIX, Settings
 from userphoto.demo import ADMIN_USERNAME, MAX_USERS, DemoReport, seed_demo
-from userphoto.web.app import create_app
+from userphoto.web.app import served_app
 from userphoto.web.logs import log_config
 
 HostOption = Annotated[str, typer.Option(help="Interface to listen on.")]
 PortOption = Annotated[int, typer.Option(min=1, max=65535, help="TCP port to listen on.")]
 WorkersOption = Annotated[
-    int, typer.Option(min=1, help="Worker processes; more than one runs uvicorn's supervisor.")
+    int, typer.Option(min=1, help="Worker processes, each answering on the same port.")
 ]
 _WILDCARD_HOSTS = frozenset({"0.0.0.0", "::", ""})  # noqa: S104 (a name for the wildcard, not a bind)
-# Seconds a worker may take to answer the supervisor's ping, at start and later; uvicorn's 5
-# kills workers still importing on a busy host, and their replacements, in a loop.
-_WORKER_HEALTHCHECK_SECONDS = 30
+_APP = "userphoto.web.app:served_app"
 # glibc gives threads that allocate at the same time malloc arenas of their own, up to 8 per
 # core, and seldom hands what they freed back: with uploads decoded in the thread pool a
 # worker's RSS climbed in steps under bench/soak.py, and stayed flat with 2 arenas.
@@ -84,32 +86,35 @@ def serving_settings(data_dir: Path | None, host: str, port: int) -> Settings:
 
 
 def run_server(settings: Settings, host: str, port: int, workers: int) -> None:
+    """granian's supervisor and `workers` worker processes, each with the app on `settings`.
+
+    The store is opened here first, so a bad setting or an unreadable store ends the command
+    with its message instead of failing in every worker, and migrations run once.
+    """
     limit_malloc_arenas()
-    announcement = f"userphoto serving on http://{host}:{port} (data in {settings.data_dir})"
     with core_errors_as_exits():
-        log_options = {
-            "log_config": log_config(settings.log_level),
-            "log_level": settings.log_level,
-        }
-    if workers == 1:
-        app = create_app(settings, open_or_exit(settings))
-        console.print(announcement)
-        uvicorn.run(app, host=host, port=port, access_log=settings.access_log, **log_options)
-        return
-    # Workers are separate processes, so the settings travel as environment variables.
-    os.environ[ENV_PREFIX + "DATA_DIR"] = str(settings.data_dir.resolve())
-    os.environ[ENV_PREFIX + "PUBLIC_URL"] = settings.public_url
-    console.print(announcement)
-    uvicorn.run(
-        "userphoto.web.app:app_from_env",
-        factory=True,
-        host=host,
+        logging_config = log_config(settings.log_level)
+    open_or_exit(settings).close()
+    # Spawned, not forked: a worker holds only what serving needs, not this command line's
+    # modules and the store it just opened and closed.
+    multiprocessing.set_start_method("spawn", force=True)
+    server = Granian(
+        _APP,
+        address=host,
         port=port,
+        interface=Interfaces.ASGI,
         workers=workers,
-        timeout_worker_healthcheck=_WORKER_HEALTHCHECK_SECONDS,
-        access_log=settings.access_log,
-        **log_options,
+        # HTTP/1.1 only: every client of these dialects speaks it, and sniffing each new
+        # connection for HTTP/2 cost the photo routes a few per cent.
+        http=HTTPModes.http1,
+        websockets=False,
+        log_dictconfig=logging_config,
+        log_level=LogLevels(settings.log_level.lower()),
+        log_access=settings.access_log,
+        respawn_failed_workers=True,
     )
+    console.print(f"userphoto serving on http://{host}:{port} (data in {settings.data_dir})")
+    server.serve(target_loader=partial(served_app, settings), wrap_loader=False)
 
 
 def limit_malloc_arenas() -> None:

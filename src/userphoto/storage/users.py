@@ -7,7 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import ColumnElement, Engine, String, cast, delete, false, func, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import RowMapping
 
 from userphoto.core.errors import UnknownField
@@ -27,7 +27,12 @@ _DERIVED_COLUMNS = frozenset({"email_md5", "email_sha256"})
 
 
 def insert_for(engine: Engine) -> Any:
-    return postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
+    if engine.dialect.name == "postgresql":
+        # Imported here, so a SQLite worker never maps the PostgreSQL dialect (about 2 MB).
+        from sqlalchemy.dialects import postgresql
+
+        return postgresql.insert
+    return sqlite.insert
 
 
 class CaseInsensitive:

@@ -25,22 +25,23 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 
-from starlette.middleware import Middleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from userphoto.core.auth import AuthService
 from userphoto.core.model import Principal
 from userphoto.core.services import Services
 from userphoto.web.callers import ANYONE, Caller, Callers, CredentialHeaders, Credentials
+from userphoto.web.security import ResponseHeaders
 from userphoto.web.validators import http_date, not_modified
 
 Headers = tuple[tuple[bytes, bytes], ...]
 # Where a request that missed carries its identity to the route that will answer it.
 SCOPE_KEY = "userphoto.image_identity"
 # The request headers an image answer is shaped by, and those that carry credentials.
-_SHAPING = (b"accept", b"if-none-match", b"if-modified-since")
+_SHAPING = (b"accept", b"if-none-match", b"if-modified-since", b"origin")
 _CREDENTIALS = (b"authorization", b"cookie")
 _MAX_ENTRIES = 4096
 _MAX_BODY_BYTES = 1024 * 1024
@@ -133,18 +134,25 @@ class ImageCache:
                 self._entries.popitem(last=False)
 
 
-def image_fast_path(services: Services) -> list[Middleware]:
-    """The middleware, innermost, so headers other middleware adds still reach every answer.
+def image_fast_path(
+    services: Services, headers: ResponseHeaders, cors: bool
+) -> Callable[[ASGIApp], ASGIApp] | None:
+    """What wraps the whole middleware stack, so a remembered answer costs no framework layer.
 
     None for a store without the records cache (the test fakes): nothing could retire answers.
     """
     memo = getattr(services.store, "memo", None)
     if memo is None:
-        return []
+        return None
     cache = ImageCache(memo.generation)
-    return [
-        Middleware(ImageFastPath, cache=cache, auth=services.auth, callers=Callers(services.store))
-    ]
+    return partial(
+        ImageFastPath,
+        cache=cache,
+        auth=services.auth,
+        callers=Callers(services.store),
+        headers=headers,
+        cors=cors,
+    )
 
 
 def pending_image(scope: Scope) -> PendingImage | None:
@@ -153,15 +161,27 @@ def pending_image(scope: Scope) -> PendingImage | None:
 
 
 class ImageFastPath:
-    """ASGI middleware answering remembered images before routing."""
+    """ASGI middleware answering remembered images in front of every other middleware.
+
+    A hit skips them all, so it adds the security headers (web.security) itself. Under CORS
+    a request with an Origin always goes through the stack, whose CORS middleware answers it.
+    """
 
     def __init__(
-        self, app: ASGIApp, cache: ImageCache, auth: AuthService, callers: Callers
+        self,
+        app: ASGIApp,
+        cache: ImageCache,
+        auth: AuthService,
+        callers: Callers,
+        headers: ResponseHeaders,
+        cors: bool,
     ) -> None:
         self.app = app
         self._cache = cache
         self._auth = auth
         self._callers = callers
+        self._headers = headers
+        self._cors = cors
         # Credentials are held only as digests under this key, which never leaves the process.
         self._key = os.urandom(32)
 
@@ -170,13 +190,16 @@ class ImageFastPath:
             await self.app(scope, receive, send)
             return
         shaping, presented = _request_headers(scope)
+        if self._cors and b"origin" in shaping:
+            await self.app(scope, receive, send)
+            return
         identity: Hashable = (scope["path"], scope["query_string"], shaping.get(b"accept", b""))
         if presented:
             identity = (*identity, self._digest(presented))
         generation = self._cache.generation()
         found = self._cache.get(identity, generation)
         if found is not None and found[1].admit(self._auth.limits, _client(scope)):
-            await _send_image(found[0], shaping, send)
+            await _send_image(found[0], shaping, send, self._headers.for_scope(scope))
             return
         scope[SCOPE_KEY] = PendingImage(self._cache, identity, generation, presented, self._callers)
         await self.app(scope, receive, send)
@@ -205,7 +228,9 @@ def _client(scope: Scope) -> str | None:
     return client[0] if client else None
 
 
-async def _send_image(image: CachedImage, request: dict[bytes, bytes], send: Send) -> None:
+async def _send_image(
+    image: CachedImage, request: dict[bytes, bytes], send: Send, security: list[Any]
+) -> None:
     expires = (b"expires", http_date(int(time.time()) + image.max_age).encode())
     if not_modified(
         _text(request.get(b"if-none-match")),
@@ -216,12 +241,12 @@ async def _send_image(image: CachedImage, request: dict[bytes, bytes], send: Sen
         start: Message = {
             "type": "http.response.start",
             "status": 304,
-            "headers": [*image.not_modified_headers, expires],
+            "headers": [*image.not_modified_headers, expires, *security],
         }
         await send(start)
         await send({"type": "http.response.body", "body": b""})
         return
-    headers: list[Any] = [*image.ok_headers, expires]
+    headers: list[Any] = [*image.ok_headers, expires, *security]
     await send({"type": "http.response.start", "status": 200, "headers": headers})
     await send({"type": "http.response.body", "body": image.body})
 

@@ -1,4 +1,4 @@
-"""The service's logging: uvicorn's own configuration, the root logger at USERPHOTO_LOG_LEVEL,
+"""The service's logging: granian's own configuration, the root logger at USERPHOTO_LOG_LEVEL,
 and every handler blanking signed-link tokens out of what it writes.
 
 Nothing else secret reaches a log: credentials travel in headers and bodies, which no
@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import copy
 import logging
+from collections.abc import Mapping
 from dataclasses import fields
 from typing import Any
 
+from granian.log import LOGGING_CONFIG
 from sqlalchemy.engine import make_url
-from uvicorn.config import LOGGING_CONFIG
 
 from userphoto.config import Settings
 from userphoto.core.errors import UserPhotoError
@@ -30,22 +31,26 @@ class RedactLinkTokens(logging.Filter):
         if isinstance(record.msg, str):
             record.msg = redact_tokens(record.msg)
         if isinstance(record.args, tuple):
-            record.args = tuple(
-                redact_tokens(arg) if isinstance(arg, str) else arg for arg in record.args
-            )
+            record.args = tuple(_redacted(arg) for arg in record.args)
+        elif isinstance(record.args, Mapping):  # granian's access log: one dict of fields
+            record.args = {name: _redacted(arg) for name, arg in record.args.items()}
         return True
 
 
+def _redacted(value: object) -> object:
+    return redact_tokens(value) if isinstance(value, str) else value
+
+
 def log_config(level: str) -> dict[str, Any]:
-    """uvicorn's logging configuration with the redacting filter and a root logger at `level`."""
+    """granian's logging configuration with the redacting filter and a root logger at `level`."""
     if level.lower() not in LEVELS:
         raise UserPhotoError(f"USERPHOTO_LOG_LEVEL must be one of {', '.join(LEVELS)}: {level!r}")
     config = copy.deepcopy(LOGGING_CONFIG)
     config["filters"] = {"redact_links": {"()": f"{__name__}.RedactLinkTokens"}}
     for handler in config["handlers"].values():
         handler["filters"] = ["redact_links"]
-    # userphoto's and the libraries' loggers propagate here; uvicorn's have their own handlers.
-    config["root"] = {"handlers": ["default"], "level": level.upper()}
+    # userphoto's and the libraries' loggers propagate here; granian's have their own handlers.
+    config["root"] = {"handlers": ["console"], "level": level.upper()}
     return config
 
 

@@ -62,7 +62,6 @@ def cache_headers(etag_key: str, modified: datetime, policy: CachePolicy) -> dic
         "Cache-Control": policy.cache_control,
         "Expires": http_date(int(now.timestamp()) + policy.max_age),
         "Last-Modified": http_date(int(min(modified, now).timestamp())),
-        "X-Content-Type-Options": "nosniff",
     }
     if policy.vary:
         headers["Vary"] = ", ".join(policy.vary)

@@ -15,7 +15,7 @@ from userphoto.core.errors import RateLimited
 
 
 def client_address(request: Request) -> str | None:
-    """The peer's address (uvicorn puts a trusted proxy's X-Forwarded-For client here)."""
+    """The peer's address (web.app puts a trusted proxy's X-Forwarded-For client here)."""
     client = request.scope.get("client")
     return client[0] if client else None
 

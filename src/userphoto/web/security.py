@@ -50,11 +50,10 @@ def page_headers(csp: str) -> dict[str, str]:
     }
 
 
-class SecurityHeaders:
-    """Pure ASGI middleware: adds headers to the response start, replacing same-named ones."""
+class ResponseHeaders:
+    """The security headers a response to a request carries, built once per kind of page."""
 
-    def __init__(self, app: ASGIApp, https: bool) -> None:
-        self._app = app
+    def __init__(self, https: bool) -> None:
         common = {"X-Content-Type-Options": "nosniff"}
         self._common = _encoded(common)
         self._common_https = _encoded({**common, "Strict-Transport-Security": HSTS})
@@ -62,20 +61,7 @@ class SecurityHeaders:
         self._docs = _encoded(page_headers(DOCS_CSP))
         self._https = https
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self._app(scope, receive, send)
-            return
-        extra = self._headers_for(scope)
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message["headers"] = _merged(message.get("headers", []), extra)
-            await send(message)
-
-        await self._app(scope, receive, send_with_headers)
-
-    def _headers_for(self, scope: Scope) -> Headers:
+    def for_scope(self, scope: Scope) -> Headers:
         https = self._https or scope.get("scheme") == "https"
         common = self._common_https if https else self._common
         path: str = scope["path"]
@@ -84,6 +70,27 @@ class SecurityHeaders:
         if _under(path, _DOCS_PREFIX):
             return common + self._docs
         return common
+
+
+class SecurityHeaders:
+    """Pure ASGI middleware: adds headers to the response start, replacing same-named ones."""
+
+    def __init__(self, app: ASGIApp, headers: ResponseHeaders) -> None:
+        self._app = app
+        self._headers = headers
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self._app(scope, receive, send)
+            return
+        extra = self._headers.for_scope(scope)
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = _merged(message.get("headers", []), extra)
+            await send(message)
+
+        await self._app(scope, receive, send_with_headers)
 
 
 def _under(path: str, prefix: str) -> bool:
@@ -106,10 +113,13 @@ def allowed_origins(setting: str) -> list[str]:
     return origins
 
 
-def security_middleware(settings: Settings) -> list[Middleware]:
+def response_headers(settings: Settings) -> ResponseHeaders:
+    return ResponseHeaders(https=settings.public_url.lower().startswith("https://"))
+
+
+def security_middleware(settings: Settings, headers: ResponseHeaders) -> list[Middleware]:
     """The headers middleware, and CORS outside it only when origins are configured."""
-    https = settings.public_url.lower().startswith("https://")
-    middleware = [Middleware(SecurityHeaders, https=https)]
+    middleware = [Middleware(SecurityHeaders, headers=headers)]
     origins = allowed_origins(settings.cors_allowed_origins)
     if origins:
         # No credentials mode: cookies stay same-site; scripts send Authorization themselves.

@@ -1,16 +1,22 @@
-"""HTML pages from the package's Jinja2 templates, with the headers every admin page carries."""
+"""HTML pages from the package's Jinja2 templates, with the headers every admin page carries.
+
+Jinja2 is loaded with the first page, not at startup: a worker that serves only photos never
+renders one.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
-from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.templating import Jinja2Templates
 
 from userphoto.core.model import Principal
 from userphoto.dialects.admin.cookies import CSRF_FIELD, Cookies, csrf_token
+
+if TYPE_CHECKING:
+    from starlette.templating import Jinja2Templates
 
 # The security headers (CSP, framing, referrer) come from web.security for all of /admin.
 PAGE_HEADERS = {"Cache-Control": "no-store"}
@@ -19,11 +25,17 @@ PAGE_HEADERS = {"Cache-Control": "no-store"}
 class Renderer:
     def __init__(self, cookies: Cookies) -> None:
         self._cookies = cookies
+
+    @cached_property
+    def _templates(self) -> Jinja2Templates:
+        from jinja2 import Environment, PackageLoader, select_autoescape
+        from starlette.templating import Jinja2Templates
+
         environment = Environment(
             loader=PackageLoader("userphoto.dialects.admin", "templates"),
             autoescape=select_autoescape(default=True),
         )
-        self._templates = Jinja2Templates(env=environment)
+        return Jinja2Templates(env=environment)
 
     def page(
         self,

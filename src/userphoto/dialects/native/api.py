@@ -3,6 +3,9 @@
 An operation names its parameters, body and responses; `endpoint` authenticates the
 caller, checks CSRF for cookie sessions, parses and validates everything the operation
 declares, runs the handler in a thread and turns every failure into a problem document.
+
+The table names its models rather than holding them: `schemas` (and with it pydantic, several
+megabytes per worker) is imported when a native operation first needs one, not at startup.
 """
 
 from __future__ import annotations
@@ -11,9 +14,11 @@ import hmac
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any
+from functools import cache
+from importlib import import_module
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
@@ -28,6 +33,9 @@ from userphoto.web.auth import request_principal
 from userphoto.web.bodies import bounded_body
 from userphoto.web.ratelimit import check_client
 
+if TYPE_CHECKING:
+    from pydantic import BaseModel, ValidationError
+
 PREFIX = "/api/v1"
 SESSION_COOKIE = "userphoto_session"
 CSRF_COOKIE = "userphoto_csrf"
@@ -37,6 +45,20 @@ MAX_JSON_BYTES = 64 * 1024
 IMAGE_TYPES = ("image/jpeg", "image/png", "image/gif", "image/webp")
 # PostgreSQL cannot hold NUL in text, so no text parameter may carry one.
 TEXT_PATTERN = r"^[^\x00]*$"
+# Integer columns are 32-bit on PostgreSQL; anything larger could not be stored.
+INT32_MAX = 2**31 - 1
+
+
+@cache
+def schemas() -> ModuleType:
+    """`userphoto.dialects.native.schemas`, imported (pydantic and all) on the first call."""
+    return import_module("userphoto.dialects.native.schemas")
+
+
+def schema_model(name: str) -> type[BaseModel]:
+    """The model of `schemas` called `name`."""
+    found: type[BaseModel] = getattr(schemas(), name)
+    return found
 
 
 class Access(Enum):
@@ -119,11 +141,11 @@ class Operation:
     tag: str
     handler: Callable[[Call], Reply]
     status: int = 200
-    returns: type[BaseModel] | None = None
+    returns: str | None = None  # the name of the answer's model in `schemas`
     access: Access = Access.SIGNED_IN
     params: tuple[Param, ...] = ()
     body: Body = Body.NONE
-    model: type[BaseModel] | None = None
+    model: str | None = None  # the name of the JSON body's model in `schemas`
     conflicts: bool = False
     image_response: bool = False
 
@@ -226,9 +248,10 @@ async def _json(operation: Operation, request: Request) -> Any:
     raw = await bounded_body(request, MAX_JSON_BYTES)
     if raw is None:
         raise Problem(413, "too-large", f"the body is larger than {MAX_JSON_BYTES} bytes")
+    body_model = schema_model(operation.model)
     try:
-        return operation.model.model_validate_json(raw)
-    except ValidationError as error:
+        return body_model.model_validate_json(raw)
+    except schemas().ValidationError as error:
         raise _invalid(error) from None
 
 

@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from userphoto.core.model import ApiKey, ApiUser, PhotoOwner
 from userphoto.core.services import Services
-from userphoto.dialects.native.api import Call, Reply
-from userphoto.dialects.native.schemas import (
-    ActorOut,
-    ApiKeyCreated,
-    ApiKeyList,
-    ApiKeyOut,
-    ApiUserCreated,
-    ApiUserList,
-    ApiUserOut,
-    AuditEntryOut,
-    AuditPage,
-)
+from userphoto.dialects.native.api import Call, Reply, schemas
+
+if TYPE_CHECKING:
+    from userphoto.dialects.native.schemas import ApiKeyOut, ApiUserOut
 
 
 class Credentials:
@@ -24,13 +18,15 @@ class Credentials:
 
     def api_users(self, _: Call) -> Reply:
         items = [_api_user_out(u) for u in self._services.api_users.list()]
-        return Reply(200, ApiUserList(items=items))
+        return Reply(200, schemas().ApiUserList(items=items))
 
     def create_api_user(self, call: Call) -> Reply:
         body = call.body
         created = self._services.api_users.create(body.name, body.user_number, body.rights)
         shown = _api_user_out(created.api_user).model_dump()
-        return Reply(201, ApiUserCreated(**shown, token=created.token, secret=created.secret))
+        return Reply(
+            201, schemas().ApiUserCreated(**shown, token=created.token, secret=created.secret)
+        )
 
     def revoke_api_user(self, call: Call) -> Reply:
         self._services.api_users.revoke(call.params["id"])
@@ -38,12 +34,12 @@ class Credentials:
 
     def api_keys(self, call: Call) -> Reply:
         keys = self._services.auth.keys(call.params.get("user"))
-        return Reply(200, ApiKeyList(items=[_api_key_out(k) for k in keys]))
+        return Reply(200, schemas().ApiKeyList(items=[_api_key_out(k) for k in keys]))
 
     def create_api_key(self, call: Call) -> Reply:
         body = call.body
         key, secret = self._services.auth.create_key(body.user_number, body.name, body.scopes)
-        return Reply(201, ApiKeyCreated(**_api_key_out(key).model_dump(), key=secret))
+        return Reply(201, schemas().ApiKeyCreated(**_api_key_out(key).model_dump(), key=secret))
 
     def revoke_api_key(self, call: Call) -> Reply:
         self._services.auth.revoke_key(call.params["id"])
@@ -54,11 +50,12 @@ class Credentials:
         owner = PhotoOwner.user(number) if number is not None else None
         limit, offset = call.params.get("limit", 50), call.params.get("offset", 0)
         page = self._services.audit.trail(owner, limit, offset)
+        models = schemas()
         items = [
-            AuditEntryOut(
+            models.AuditEntryOut(
                 id=e.id,
                 at=e.at,
-                actor=ActorOut(kind=e.actor.kind, id=e.actor.id, channel=e.actor.channel),
+                actor=models.ActorOut(kind=e.actor.kind, id=e.actor.id, channel=e.actor.channel),
                 action=e.action,
                 owner_kind=e.owner.kind.value,
                 owner_id=e.owner.id,
@@ -67,11 +64,11 @@ class Credentials:
             )
             for e in page.items
         ]
-        return Reply(200, AuditPage(items=items, total=page.total))
+        return Reply(200, models.AuditPage(items=items, total=page.total))
 
 
 def _api_user_out(api_user: ApiUser) -> ApiUserOut:
-    return ApiUserOut(
+    return schemas().ApiUserOut(
         id=api_user.id,
         name=api_user.name,
         user_number=api_user.user_number,
@@ -81,7 +78,7 @@ def _api_user_out(api_user: ApiUser) -> ApiUserOut:
 
 
 def _api_key_out(key: ApiKey) -> ApiKeyOut:
-    return ApiKeyOut(
+    return schemas().ApiKeyOut(
         id=key.id,
         name=key.name,
         user_number=key.user_number,

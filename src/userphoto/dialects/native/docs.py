@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import cache
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
@@ -28,9 +31,12 @@ PAGE = f"""<!doctype html>
 INIT = 'window.ui = SwaggerUIBundle({url: "/openapi.json", dom_id: "#swagger-ui"});\n'
 
 
-def docs_routes(document: dict[str, Any]) -> list[BaseRoute]:
+def docs_routes(build_document: Callable[[], dict[str, Any]]) -> list[BaseRoute]:
+    """`build_document` runs once, on the first request for it, off the event loop."""
+    document = cache(build_document)
+
     async def openapi(_: Request) -> JSONResponse:
-        return JSONResponse(document)
+        return JSONResponse(await run_in_threadpool(document))
 
     async def page(_: Request) -> HTMLResponse:
         return HTMLResponse(PAGE)

@@ -1,11 +1,11 @@
-"""The OpenAPI 3.1 document, generated from the same operation table that registers routes."""
+"""The OpenAPI 3.1 document, generated from the same operation table that registers routes.
+
+Built on the first request for it: its JSON Schemas come from the pydantic models.
+"""
 
 from __future__ import annotations
 
-from typing import Any
-
-from pydantic import BaseModel
-from pydantic.json_schema import models_json_schema
+from typing import TYPE_CHECKING, Any
 
 from userphoto import __version__
 from userphoto.dialects.native.api import (
@@ -15,9 +15,13 @@ from userphoto.dialects.native.api import (
     Body,
     Operation,
     Param,
+    schema_model,
+    schemas,
 )
 from userphoto.dialects.native.problems import MEDIA_TYPE, TITLES
-from userphoto.dialects.native.schemas import ProblemOut
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 REF = "#/components/schemas/{model}"
 SECURITY = [{"bearer": []}, {"basic": []}, {"session": []}]
@@ -48,11 +52,12 @@ def document(operations: list[Operation]) -> dict[str, Any]:
 
 
 def _component_schemas(operations: list[Operation]) -> dict[str, Any]:
-    inputs = {op.model for op in operations if op.model is not None}
-    outputs = {op.returns for op in operations if op.returns is not None} | {ProblemOut}
+    inputs = {schema_model(op.model) for op in operations if op.model is not None}
+    outputs = {schema_model(op.returns) for op in operations if op.returns is not None}
+    outputs.add(schema_model("ProblemOut"))
     keyed: list[tuple[type[BaseModel], Any]] = [(m, "validation") for m in inputs]
     keyed += [(m, "serialization") for m in outputs]
-    _, schema = models_json_schema(keyed, ref_template=REF)
+    _, schema = schemas().models_json_schema(keyed, ref_template=REF)
     return dict(sorted(schema.get("$defs", {}).items()))
 
 
@@ -82,7 +87,7 @@ def _parameter(param: Param) -> dict[str, Any]:
 def _request_body(op: Operation) -> dict[str, Any]:
     if op.body is Body.JSON:
         assert op.model is not None
-        content = {"application/json": {"schema": _ref(op.model)}}
+        content = {"application/json": {"schema": _ref(schema_model(op.model))}}
     else:
         binary = {"type": "string", "contentMediaType": "application/octet-stream"}
         form = {"type": "object", "properties": {"file": binary}, "required": ["file"]}
@@ -101,7 +106,7 @@ def _success(op: Operation) -> dict[str, Any]:
         return {"description": "Done; no content"}
     return {
         "description": op.summary,
-        "content": {"application/json": {"schema": _ref(op.returns)}},
+        "content": {"application/json": {"schema": _ref(schema_model(op.returns))}},
     }
 
 
@@ -109,7 +114,7 @@ def _problems(op: Operation) -> dict[str, Any]:
     problems = {
         str(status): {
             "description": TITLES[status],
-            "content": {MEDIA_TYPE: {"schema": _ref(ProblemOut)}},
+            "content": {MEDIA_TYPE: {"schema": _ref(schema_model("ProblemOut"))}},
         }
         for status in op.errors
     }

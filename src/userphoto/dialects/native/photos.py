@@ -4,7 +4,7 @@ the caller's rights."""
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -14,11 +14,13 @@ from userphoto.core.audit import Actor
 from userphoto.core.errors import NotFound
 from userphoto.core.model import CropBox, Photo, PhotoOwner, Principal, Rendition, Scope
 from userphoto.core.services import Services
-from userphoto.dialects.native.api import Call, Reply
+from userphoto.dialects.native.api import Call, Reply, schemas
 from userphoto.dialects.native.problems import Problem
-from userphoto.dialects.native.schemas import PhotoOut, PhotoVersions, RenditionOut
 from userphoto.dialects.native.users import check_editable, check_people_read, check_readable
 from userphoto.web.photos import CachePolicy, photo_response
+
+if TYPE_CHECKING:
+    from userphoto.dialects.native.schemas import PhotoOut, RenditionOut
 
 CHANNEL = "native"
 CROP_PARAMS = ("x", "y", "width", "height")
@@ -112,7 +114,7 @@ class Photos:
         versions = self._services.history.versions(owner)
         current_id = current.id if current else None
         items = [photo_out(v, v.id == current_id) for v in versions]
-        return Reply(200, PhotoVersions(items=items))
+        return Reply(200, schemas().PhotoVersions(items=items))
 
     def restore(self, call: Call) -> Reply:
         owner = self._owners.editable(call)
@@ -132,7 +134,7 @@ class Photos:
 
 
 def photo_out(photo: Photo, current: bool) -> PhotoOut:
-    return PhotoOut(
+    return schemas().PhotoOut(
         id=photo.id,
         content_hash=photo.content_hash,
         created_at=photo.created_at,
@@ -142,7 +144,7 @@ def photo_out(photo: Photo, current: bool) -> PhotoOut:
 
 
 def _rendition_out(rendition: Rendition) -> RenditionOut:
-    return RenditionOut(
+    return schemas().RenditionOut(
         size=rendition.size,
         width=rendition.width,
         height=rendition.height,

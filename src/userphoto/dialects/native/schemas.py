@@ -1,4 +1,8 @@
-"""Request and response bodies: pydantic models that validate input and document the schema."""
+"""Request and response bodies: pydantic models that validate input and document the schema.
+
+The one module of the dialect that imports pydantic, loaded by `api.schemas()` when a native
+operation first needs a model: an idle worker never loads it.
+"""
 
 from __future__ import annotations
 
@@ -15,11 +19,13 @@ from pydantic import (
     create_model,
 )
 
+# Re-exported: the rest of the dialect reaches pydantic only through this module, loaded lazily.
+from pydantic import ValidationError as ValidationError
+from pydantic.json_schema import models_json_schema as models_json_schema
+
 from userphoto.core.audit import ActorKind, AuditAction
 from userphoto.core.model import USER_INT_FIELDS, Right, Scope, User
-
-# Integer columns are 32-bit on PostgreSQL; anything larger could not be stored.
-INT32_MAX = 2**31 - 1
+from userphoto.dialects.native.api import INT32_MAX
 
 
 def _whole(value: Any) -> Any:

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from userphoto.core.errors import Conflict
 from userphoto.core.model import Address, Principal, Scope, User
 from userphoto.core.query import NAME_FIELDS, Condition, Operator, SortKey, UserQuery, contains_any
 from userphoto.core.services import Services
-from userphoto.dialects.native.api import Call, Reply
+from userphoto.dialects.native.api import Call, Reply, schemas
 from userphoto.dialects.native.problems import Problem
-from userphoto.dialects.native.schemas import AddressOut, AddressPage, UserOut, UserPage
+
+if TYPE_CHECKING:
+    from userphoto.dialects.native.schemas import AddressOut
 
 _PEOPLE_READ = (Scope.PEOPLE_READ, Scope.PEOPLE_WRITE)
 BY_NUMBER = (SortKey("number"),)
@@ -20,7 +22,7 @@ DEFAULT_LIMIT = 20
 
 def user_out(user: User) -> Any:
     shown = {k: v for k, v in asdict(user).items() if k != "password_hash"}
-    return UserOut.model_validate({**shown, "uuid": str(user.uuid)})
+    return schemas().UserOut.model_validate({**shown, "uuid": str(user.uuid)})
 
 
 def check_readable(principal: Principal, user: User) -> None:
@@ -49,7 +51,9 @@ class Users:
         conditions = (contains_any(NAME_FIELDS, text),) if text else ()
         limit, offset = _paging(call)
         page = self._services.directory.find_users(UserQuery(conditions, BY_NUMBER, limit, offset))
-        return Reply(200, UserPage(items=[user_out(u) for u in page.items], total=page.total))
+        return Reply(
+            200, schemas().UserPage(items=[user_out(u) for u in page.items], total=page.total)
+        )
 
     def get(self, call: Call) -> Reply:
         user = self._services.directory.user(call.params["number"])
@@ -88,7 +92,8 @@ class Addresses:
         check_people_read(call.principal, "listing addresses")
         page = self._services.directory.addresses(call.params.get("q", ""), *_paging(call))
         return Reply(
-            200, AddressPage(items=[_address_out(a) for a in page.items], total=page.total)
+            200,
+            schemas().AddressPage(items=[_address_out(a) for a in page.items], total=page.total),
         )
 
     def get(self, call: Call) -> Reply:
@@ -110,4 +115,4 @@ def _paging(call: Call) -> tuple[int, int]:
 
 
 def _address_out(address: Address) -> AddressOut:
-    return AddressOut.model_validate(asdict(address))
+    return schemas().AddressOut.model_validate(asdict(address))
