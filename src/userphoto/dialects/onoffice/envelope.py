@@ -1,7 +1,9 @@
 """The response envelope (protocol notes §4), keys in the documented order, as PHP JSON.
 
 A read's `data` arrives encoded (readcache keeps it so), and the envelope around it is
-joined as bytes: every answer to a repeated read differs only in these few members.
+joined as bytes: every answer to a repeated read differs only in these few members. Each
+level is one join, so a read of 500 records is copied twice on its way out, not once per
+member as a chain of `+` would.
 """
 
 from __future__ import annotations
@@ -43,8 +45,8 @@ def failure(action: Action, error: OnOfficeError) -> Result:
 
 def response(results: list[Result]) -> bytes:
     status = _FAILED_REQUEST_STATUS if any(r.failed for r in results) else _OK_REQUEST_STATUS
-    listed = b",".join(r.encoded for r in results)
-    return b'{"status":' + status + b',"response":{"results":[' + listed + b"]}}"
+    listed = b",".join(r.encoded for r in results)  # one result: no copy
+    return b"".join((b'{"status":', status, b',"response":{"results":[', listed, b"]}}"))
 
 
 def request_failure(error: OnOfficeError) -> bytes:
@@ -63,7 +65,7 @@ def _result(action: Action, cacheable: bool, encoded_data: bytes, status: bytes)
         }
     )
     # `head` is a non-empty object: its closing brace gives way to the encoded members.
-    return head[:-1] + b',"data":' + encoded_data + b',"status":' + status + b"}"
+    return b"".join((head[:-1], b',"data":', encoded_data, b',"status":', status, b"}"))
 
 
 def _status(code: Code, message: str) -> dict[str, Any]:
