@@ -8,8 +8,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+from starlette.testclient import TestClient
 
 import wrk
+from apps import ETAG, Bare
 from nginx import StaticFiles, etag, nginx
 from report import comparison_row, limit_row
 from scenarios import Comparison
@@ -74,3 +76,12 @@ def test_a_failed_request_fails_the_comparison() -> None:
 def test_a_limit_is_met_by_the_median() -> None:
     row = limit_row("startup", [1.0, 1.4, 9.0], "s", 1.5)
     assert (row.userphoto, row.spread, row.passed) == (1.4, (1.0, 9.0), True)
+
+
+def test_the_bare_app_answers_its_bytes_its_304_and_reads_a_post() -> None:
+    client = TestClient(Bare(b"\xff\xd8 photo", b"image/jpeg"))
+    photo = client.get("/any/path")
+    assert (photo.status_code, photo.content) == (200, b"\xff\xd8 photo")
+    assert photo.headers["etag"] == ETAG.decode()
+    assert client.get("/", headers={"If-None-Match": ETAG.decode()}).status_code == 304
+    assert client.post("/api.php", content=BODY * 1000).content == b"\xff\xd8 photo"
