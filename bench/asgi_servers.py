@@ -45,7 +45,7 @@ from scenarios import (
     SignedRead,
     measure,
 )
-from servers import free_port, server_env, spawn, stop, userphoto, wait_until_answering
+from servers import answering, free_port, server_env, userphoto
 
 BIN = Path(sys.executable).parent
 LINKS_READ: tuple[str, dict[str, Any]] = ("userphoto", {"photosAsLinks": True, "listlimit": 100})
@@ -169,12 +169,8 @@ def running(
         "MALLOC_ARENA_MAX": "2",  # as `userphoto serve` sets it
     }
     log = directory.data_dir / f"{app}-{port}.log"
-    process = spawn(argv(f"apps:{app}", port, workers), log, env)
-    try:
-        wait_until_answering(f"{base}/healthz", process, log)
+    with answering(argv(f"apps:{app}", port, workers), log, env, f"{base}/healthz"):
         yield base
-    finally:
-        stop(process)
 
 
 def app_scenarios(

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import httpx
 
-from servers import free_port, spawn, stop, wait_until_answering
+from servers import answering, free_port
 
 NGINX = "/usr/sbin/nginx"
 ROOT = "files"
@@ -69,12 +69,9 @@ def nginx(prefix: Path, workers: int) -> Iterator[StaticFiles]:
     conf.write_text(NGINX_CONF.format(prefix=prefix, port=port, workers=workers, root=ROOT))
     files = StaticFiles(prefix, f"http://127.0.0.1:{port}")
     log = prefix / "output.log"
-    process = spawn([NGINX, "-p", str(prefix), "-c", str(conf), "-g", "daemon off;"], log)
-    try:
-        wait_until_answering(f"{files.base}/", process, log)
+    argv = [NGINX, "-p", str(prefix), "-c", str(conf), "-g", "daemon off;"]
+    with answering(argv, log, None, f"{files.base}/"):
         yield files
-    finally:
-        stop(process)
 
 
 def etag(url: str) -> str:

@@ -103,17 +103,27 @@ def server_env(settings: dict[str, str]) -> dict[str, str]:
 
 
 @contextmanager
-def userphoto(data_dir: Path, workers: int, settings: dict[str, str]) -> Iterator[Userphoto]:
-    port = free_port()
-    log = data_dir / f"server-{port}.log"
-    process = spawn(serve_argv(data_dir, port, workers), log, server_env(settings))
-    server = Userphoto(f"http://127.0.0.1:{port}", process, workers)
+def answering(
+    argv: list[str], log: Path, env: dict[str, str] | None, url: str
+) -> Iterator[subprocess.Popen[bytes]]:
+    """The server `argv` starts, once `url` answers; stopped afterwards."""
+    process = spawn(argv, log, env)
     try:
-        wait_until_answering(f"{server.base}/healthz", process, log)
-        _wait_for_workers(server)
-        yield server
+        wait_until_answering(url, process, log)
+        yield process
     finally:
         stop(process)
+
+
+@contextmanager
+def userphoto(data_dir: Path, workers: int, settings: dict[str, str]) -> Iterator[Userphoto]:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    argv, log = serve_argv(data_dir, port, workers), data_dir / f"server-{port}.log"
+    with answering(argv, log, server_env(settings), f"{base}/healthz") as process:
+        server = Userphoto(base, process, workers)
+        _wait_for_workers(server)
+        yield server
 
 
 def _wait_for_workers(server: Userphoto, timeout: float = 30) -> None:
